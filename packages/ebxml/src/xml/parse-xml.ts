@@ -65,6 +65,8 @@ export function parseXml(input: string | Uint8Array, options: ParseXmlOptions = 
   try {
     parser.write(text).close();
   } catch (cause) {
+    // A refused DOCTYPE explains later failures (an entity it declared is then undefined).
+    if (refused) throw refused;
     throw new XmlError("XML_MALFORMED", `not well-formed XML: ${messageOf(cause)}`, { cause });
   }
   if (refused) throw refused;

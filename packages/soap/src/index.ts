@@ -1,1 +1,2 @@
 export * from "./soap-error.js";
+export * from "./envelope/index.js";

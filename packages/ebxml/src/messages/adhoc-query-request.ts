@@ -1,7 +1,7 @@
 import { NS } from "../vocabulary.js";
 import { readSlots } from "../rim/read-rim.js";
 import { writeSlot } from "../rim/write-rim.js";
-import type { ReadContext } from "../rim/read-context.js";
+import type { Problems } from "../problems.js";
 import type { Slot } from "../rim/rim-types.js";
 import { attribute, element, firstChild, type XmlElement } from "../xml/xml-node.js";
 import { firstAdhocQuery, readAdhocQuery, writeAdhocQuery, type AdhocQuery } from "./adhoc-query.js";
@@ -23,11 +23,11 @@ export interface AdhocQueryRequest {
 
 export const ADHOC_QUERY_REQUEST = { ns: NS.query, local: "AdhocQueryRequest" } as const;
 
-export function readAdhocQueryRequest(el: XmlElement, ctx: ReadContext): AdhocQueryRequest {
+export function readAdhocQueryRequest(el: XmlElement, ctx: Problems): AdhocQueryRequest {
   const option = firstChild(el, NS.query, "ResponseOption");
   const queryEl = firstAdhocQuery(el);
-  if (!option) ctx.error("AdhocQueryRequest has no query:ResponseOption", "AdhocQueryRequest", "XDSRegistryError");
-  if (!queryEl) ctx.error("AdhocQueryRequest has no rim:AdhocQuery", "AdhocQueryRequest", "XDSRegistryError");
+  if (!option) ctx.error("AdhocQueryRequest", "AdhocQueryRequest has no query:ResponseOption", "XDSRegistryError");
+  if (!queryEl) ctx.error("AdhocQueryRequest", "AdhocQueryRequest has no rim:AdhocQuery", "XDSRegistryError");
   const req: { -readonly [K in keyof AdhocQueryRequest]: AdhocQueryRequest[K] } = {
     requestSlots: readSlots(firstChild(el, NS.rs, "RequestSlotList"), ctx),
     returnType: (option && attribute(option, "returnType")) ?? "RegistryObject",

@@ -1,7 +1,7 @@
 import { NS } from "../vocabulary.js";
 import { readRegistryObjectList, readSlots } from "../rim/read-rim.js";
 import { writeIdentifiable, writeSlot } from "../rim/write-rim.js";
-import type { ReadContext } from "../rim/read-context.js";
+import type { Problems } from "../problems.js";
 import type { Identifiable, Slot } from "../rim/rim-types.js";
 import { attribute, element, firstChild, type XmlElement } from "../xml/xml-node.js";
 import { parseMessage, serializeMessage, type MessageInput, type ParseOptions } from "./message-io.js";
@@ -20,10 +20,10 @@ export interface AdhocQueryResponse {
 
 export const ADHOC_QUERY_RESPONSE = { ns: NS.query, local: "AdhocQueryResponse" } as const;
 
-export function readAdhocQueryResponse(el: XmlElement, ctx: ReadContext): AdhocQueryResponse {
+export function readAdhocQueryResponse(el: XmlElement, ctx: Problems): AdhocQueryResponse {
   const status = attribute(el, "status");
   // A response without status is non-conformant (ebRS 3.0 §2.1.3) but its content is still worth reading.
-  if (!status) ctx.warning("AdhocQueryResponse has no status", "AdhocQueryResponse", "XDSRegistryError");
+  if (!status) ctx.warning("AdhocQueryResponse", "AdhocQueryResponse has no status", "XDSRegistryError");
   const list = firstChild(el, NS.rim, "RegistryObjectList");
   const res: { -readonly [K in keyof AdhocQueryResponse]: AdhocQueryResponse[K] } = {
     status: status ?? "",

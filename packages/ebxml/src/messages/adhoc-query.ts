@@ -1,7 +1,7 @@
 import { NS } from "../vocabulary.js";
 import { readSlots } from "../rim/read-rim.js";
 import { writeSlot } from "../rim/write-rim.js";
-import type { ReadContext } from "../rim/read-context.js";
+import type { Problems } from "../problems.js";
 import type { Slot } from "../rim/rim-types.js";
 import { attribute, element, firstChild, type XmlElement } from "../xml/xml-node.js";
 
@@ -12,9 +12,9 @@ export interface AdhocQuery {
   readonly slots: readonly Slot[];
 }
 
-export function readAdhocQuery(el: XmlElement, ctx: ReadContext): AdhocQuery {
+export function readAdhocQuery(el: XmlElement, ctx: Problems): AdhocQuery {
   const id = attribute(el, "id");
-  if (!id) ctx.error("AdhocQuery has no id (the stored query id)", "AdhocQuery", "XDSUnknownStoredQuery");
+  if (!id) ctx.error("AdhocQuery", "AdhocQuery has no id (the stored query id)", "XDSUnknownStoredQuery");
   const q: { -readonly [K in keyof AdhocQuery]: AdhocQuery[K] } = { id: id ?? "", slots: readSlots(el, ctx) };
   const home = attribute(el, "home");
   if (home !== undefined) q.home = home;

@@ -1,5 +1,5 @@
 import { NS } from "../vocabulary.js";
-import type { ReadContext } from "../rim/read-context.js";
+import type { Problems } from "../problems.js";
 import { attribute, element, type XmlElement } from "../xml/xml-node.js";
 
 /**
@@ -12,7 +12,7 @@ export type DocumentPayload =
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-export function readDocumentPayload(el: XmlElement, ctx: ReadContext, location: string): DocumentPayload | undefined {
+export function readDocumentPayload(el: XmlElement, ctx: Problems, location: string): DocumentPayload | undefined {
   let text = "";
   for (const c of el.children) {
     if (typeof c === "string") {
@@ -22,7 +22,7 @@ export function readDocumentPayload(el: XmlElement, ctx: ReadContext, location: 
     if (c.ns === NS.xop && c.local === "Include") {
       const href = attribute(c, "href");
       if (!href) {
-        ctx.error("xop:Include has no href", location);
+        ctx.error(location, "xop:Include has no href");
         return undefined;
       }
       return { kind: "xop", href };
@@ -30,7 +30,7 @@ export function readDocumentPayload(el: XmlElement, ctx: ReadContext, location: 
   }
   const compact = text.replace(/\s+/g, "");
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
-    ctx.error("document content is neither an xop:Include nor valid base64", location);
+    ctx.error(location, "document content is neither an xop:Include nor valid base64");
     return undefined;
   }
   return { kind: "inline", bytes: Buffer.from(compact, "base64") };

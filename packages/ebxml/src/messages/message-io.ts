@@ -1,6 +1,6 @@
 import { parsed, xdsError, type ParseResult } from "../xds-error.js";
 import { NS, type XdsErrorCode } from "../vocabulary.js";
-import { ReadContext } from "../rim/read-context.js";
+import { Problems } from "../problems.js";
 import { parseXml } from "../xml/parse-xml.js";
 import { writeXml } from "../xml/write-xml.js";
 import { XmlError } from "../xml/xml-error.js";
@@ -35,10 +35,10 @@ export const PREFERRED_PREFIXES: Readonly<Record<string, string>> = {
 export function parseMessage<T>(
   input: MessageInput,
   expected: { readonly ns: string; readonly local: string },
-  read: (root: XmlElement, ctx: ReadContext) => T,
+  read: (root: XmlElement, ctx: Problems) => T,
   options: ParseOptions = {},
 ): ParseResult<T> {
-  const ctx = new ReadContext(options.metadataError);
+  const ctx = new Problems(options.metadataError);
   let root: XmlElement;
   try {
     root = typeof input === "string" || input instanceof Uint8Array ? parseXml(input) : input;
@@ -54,7 +54,7 @@ export function parseMessage<T>(
     };
   }
   const value = read(root, ctx);
-  return parsed(value, ctx.problems);
+  return parsed(value, ctx.list);
 }
 
 /** A standalone document: XML declaration and every namespace declared on the root. */

@@ -1,5 +1,5 @@
 import { NS } from "../vocabulary.js";
-import type { ReadContext } from "../rim/read-context.js";
+import type { Problems } from "../problems.js";
 import { attribute, element, firstChild, type XmlElement } from "../xml/xml-node.js";
 import { readDocumentPayload, writeDocumentPayload, type DocumentPayload } from "./document-payload.js";
 import { parseMessage, serializeMessage, type MessageInput, type ParseOptions } from "./message-io.js";
@@ -23,15 +23,15 @@ export interface ProvidedDocument {
 
 export const PROVIDE_AND_REGISTER_REQUEST = { ns: NS.xdsb, local: "ProvideAndRegisterDocumentSetRequest" } as const;
 
-export function readProvideAndRegisterRequest(el: XmlElement, ctx: ReadContext): ProvideAndRegisterDocumentSetRequest {
+export function readProvideAndRegisterRequest(el: XmlElement, ctx: Problems): ProvideAndRegisterDocumentSetRequest {
   const sor = firstChild(el, NS.lcm, "SubmitObjectsRequest");
-  if (!sor) ctx.error("ProvideAndRegisterDocumentSetRequest has no lcm:SubmitObjectsRequest", "ProvideAndRegisterDocumentSetRequest");
+  if (!sor) ctx.error("ProvideAndRegisterDocumentSetRequest", "ProvideAndRegisterDocumentSetRequest has no lcm:SubmitObjectsRequest");
   const documents: ProvidedDocument[] = [];
   for (const c of el.children) {
     if (typeof c === "string" || c.ns !== NS.xdsb || c.local !== "Document") continue;
     const id = attribute(c, "id");
     if (!id) {
-      ctx.error("xdsb:Document has no id attribute", "Document");
+      ctx.error("Document", "xdsb:Document has no id attribute");
       continue;
     }
     const payload = readDocumentPayload(c, ctx, id);

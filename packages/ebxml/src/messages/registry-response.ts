@@ -1,7 +1,7 @@
 import { ERROR_SEVERITY, NS, RESPONSE_STATUS, type ResponseStatus } from "../vocabulary.js";
 import { readSlots } from "../rim/read-rim.js";
 import { writeSlot } from "../rim/write-rim.js";
-import type { ReadContext } from "../rim/read-context.js";
+import type { Problems } from "../problems.js";
 import type { Slot } from "../rim/rim-types.js";
 import type { XdsError } from "../xds-error.js";
 import { attribute, element, firstChild, textContent, type XmlElement } from "../xml/xml-node.js";
@@ -81,10 +81,10 @@ export function writeRegistryErrorList(errors: readonly RegistryError[]): XmlEle
   );
 }
 
-export function readRegistryResponse(el: XmlElement, ctx: ReadContext): RegistryResponse {
+export function readRegistryResponse(el: XmlElement, ctx: Problems): RegistryResponse {
   const status = attribute(el, "status");
   // A response without status is non-conformant (ebRS 3.0 §2.1.3) but its errors are still worth reading.
-  if (!status) ctx.warning("RegistryResponse has no status", "RegistryResponse", "XDSRegistryError");
+  if (!status) ctx.warning("RegistryResponse", "RegistryResponse has no status", "XDSRegistryError");
   const res: { -readonly [K in keyof RegistryResponse]: RegistryResponse[K] } = {
     status: status ?? "",
     responseSlots: readSlots(firstChild(el, NS.rs, "ResponseSlotList"), ctx),

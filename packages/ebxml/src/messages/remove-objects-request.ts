@@ -1,7 +1,7 @@
 import { NS } from "../vocabulary.js";
 import { readObjectRef, readSlots } from "../rim/read-rim.js";
 import { writeIdentifiable, writeSlot } from "../rim/write-rim.js";
-import type { ReadContext } from "../rim/read-context.js";
+import type { Problems } from "../problems.js";
 import type { ObjectRef, Slot } from "../rim/rim-types.js";
 import { attribute, element, firstChild, type XmlElement } from "../xml/xml-node.js";
 import { firstAdhocQuery, readAdhocQuery, writeAdhocQuery, type AdhocQuery } from "./adhoc-query.js";
@@ -19,7 +19,7 @@ export interface RemoveObjectsRequest {
 
 export const REMOVE_OBJECTS_REQUEST = { ns: NS.lcm, local: "RemoveObjectsRequest" } as const;
 
-export function readRemoveObjectsRequest(el: XmlElement, ctx: ReadContext): RemoveObjectsRequest {
+export function readRemoveObjectsRequest(el: XmlElement, ctx: Problems): RemoveObjectsRequest {
   const objectRefs: ObjectRef[] = [];
   const list = firstChild(el, NS.rim, "ObjectRefList");
   for (const c of list?.children ?? []) {

@@ -1,5 +1,5 @@
 import { NS } from "../vocabulary.js";
-import type { ReadContext } from "../rim/read-context.js";
+import type { Problems } from "../problems.js";
 import { element, firstChild, textContent, type XmlElement } from "../xml/xml-node.js";
 import { readDocumentPayload, writeDocumentPayload, type DocumentPayload } from "./document-payload.js";
 import { parseMessage, serializeMessage, type MessageInput, type ParseOptions } from "./message-io.js";
@@ -40,7 +40,7 @@ function childText(el: XmlElement, local: string): string | undefined {
   return c ? textContent(c).trim() : undefined;
 }
 
-export function readRetrieveDocumentSetRequest(el: XmlElement, ctx: ReadContext): RetrieveDocumentSetRequest {
+export function readRetrieveDocumentSetRequest(el: XmlElement, ctx: Problems): RetrieveDocumentSetRequest {
   const documentRequests: DocumentRequest[] = [];
   let n = 0;
   for (const c of el.children) {
@@ -48,8 +48,8 @@ export function readRetrieveDocumentSetRequest(el: XmlElement, ctx: ReadContext)
     n++;
     const repositoryUniqueId = childText(c, "RepositoryUniqueId");
     const documentUniqueId = childText(c, "DocumentUniqueId");
-    if (!repositoryUniqueId) ctx.error("DocumentRequest has no RepositoryUniqueId", `DocumentRequest[${n}]`, "XDSUnknownRepositoryId");
-    if (!documentUniqueId) ctx.error("DocumentRequest has no DocumentUniqueId", `DocumentRequest[${n}]`, "XDSDocumentUniqueIdError");
+    if (!repositoryUniqueId) ctx.error(`DocumentRequest[${n}]`, "DocumentRequest has no RepositoryUniqueId", "XDSUnknownRepositoryId");
+    if (!documentUniqueId) ctx.error(`DocumentRequest[${n}]`, "DocumentRequest has no DocumentUniqueId", "XDSDocumentUniqueIdError");
     const req: { -readonly [K in keyof DocumentRequest]: DocumentRequest[K] } = {
       repositoryUniqueId: repositoryUniqueId ?? "",
       documentUniqueId: documentUniqueId ?? "",
@@ -58,7 +58,7 @@ export function readRetrieveDocumentSetRequest(el: XmlElement, ctx: ReadContext)
     if (home !== undefined) req.homeCommunityId = home;
     documentRequests.push(req);
   }
-  if (n === 0) ctx.error("RetrieveDocumentSetRequest has no DocumentRequest", "RetrieveDocumentSetRequest", "XDSRepositoryError");
+  if (n === 0) ctx.error("RetrieveDocumentSetRequest", "RetrieveDocumentSetRequest has no DocumentRequest", "XDSRepositoryError");
   return { documentRequests };
 }
 
@@ -81,9 +81,9 @@ export function writeRetrieveDocumentSetRequest(req: RetrieveDocumentSetRequest)
   );
 }
 
-export function readRetrieveDocumentSetResponse(el: XmlElement, ctx: ReadContext): RetrieveDocumentSetResponse {
+export function readRetrieveDocumentSetResponse(el: XmlElement, ctx: Problems): RetrieveDocumentSetResponse {
   const rr = firstChild(el, NS.rs, "RegistryResponse");
-  if (!rr) ctx.error("RetrieveDocumentSetResponse has no rs:RegistryResponse", "RetrieveDocumentSetResponse", "XDSRepositoryError");
+  if (!rr) ctx.error("RetrieveDocumentSetResponse", "RetrieveDocumentSetResponse has no rs:RegistryResponse", "XDSRepositoryError");
   const documentResponses: DocumentResponse[] = [];
   let n = 0;
   for (const c of el.children) {
@@ -91,7 +91,7 @@ export function readRetrieveDocumentSetResponse(el: XmlElement, ctx: ReadContext
     const location = `DocumentResponse[${++n}]`;
     const doc = firstChild(c, NS.xdsb, "Document");
     const payload = doc ? readDocumentPayload(doc, ctx, location) : undefined;
-    if (!doc) ctx.error("DocumentResponse has no Document", location, "XDSRepositoryError");
+    if (!doc) ctx.error(location, "DocumentResponse has no Document", "XDSRepositoryError");
     if (!payload) continue;
     const res: { -readonly [K in keyof DocumentResponse]: DocumentResponse[K] } = {
       repositoryUniqueId: childText(c, "RepositoryUniqueId") ?? "",

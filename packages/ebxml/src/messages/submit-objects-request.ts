@@ -1,7 +1,7 @@
 import { NS } from "../vocabulary.js";
 import { readRegistryObjectList, readSlots } from "../rim/read-rim.js";
 import { writeIdentifiable, writeSlot } from "../rim/write-rim.js";
-import type { ReadContext } from "../rim/read-context.js";
+import type { Problems } from "../problems.js";
 import type { Identifiable, Slot } from "../rim/rim-types.js";
 import { attribute, element, firstChild, type XmlElement } from "../xml/xml-node.js";
 import { parseMessage, serializeMessage, type MessageInput, type ParseOptions } from "./message-io.js";
@@ -16,9 +16,9 @@ export interface SubmitObjectsRequest {
 
 export const SUBMIT_OBJECTS_REQUEST = { ns: NS.lcm, local: "SubmitObjectsRequest" } as const;
 
-export function readSubmitObjectsRequest(el: XmlElement, ctx: ReadContext): SubmitObjectsRequest {
+export function readSubmitObjectsRequest(el: XmlElement, ctx: Problems): SubmitObjectsRequest {
   const list = firstChild(el, NS.rim, "RegistryObjectList");
-  if (!list) ctx.error("SubmitObjectsRequest has no rim:RegistryObjectList", "SubmitObjectsRequest");
+  if (!list) ctx.error("SubmitObjectsRequest", "SubmitObjectsRequest has no rim:RegistryObjectList");
   const req: { -readonly [K in keyof SubmitObjectsRequest]: SubmitObjectsRequest[K] } = {
     requestSlots: readSlots(firstChild(el, NS.rs, "RequestSlotList"), ctx),
     objects: list ? readRegistryObjectList(list, ctx) : [],

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseSubmitObjectsRequest, type SubmitObjectsRequest } from "../messages/submit-objects-request.js";
-import { ReadContext } from "../rim/read-context.js";
+import { Problems } from "../problems.js";
 import type { ExtrinsicObject, Identifiable } from "../rim/rim-types.js";
 import { ASSOCIATION_TYPE, CLASSIFICATION_NODE, DOCUMENT_ENTRY_TYPE, IDENTIFICATION_SCHEME } from "../vocabulary.js";
 import { associationKindOf, associationTypeUrn } from "./association.js";
@@ -114,10 +114,10 @@ describe("XDS views of real submissions", () => {
         externalIdentifiers: [],
       },
     ];
-    const ctx = new ReadContext();
+    const ctx = new Problems();
     const md = xdsMetadataFromRim(objects, ctx);
     expect(md.submissionSets).toHaveLength(0);
-    expect(ctx.problems.map((p) => [p.errorCode, p.location])).toEqual([
+    expect(ctx.list.map((p) => [p.errorCode, p.location])).toEqual([
       ["UnresolvedReferenceException", "c1"],
       ["XDSRegistryMetadataError", "p1"],
     ]);

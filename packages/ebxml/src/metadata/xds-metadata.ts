@@ -1,4 +1,4 @@
-import type { ReadContext } from "../rim/read-context.js";
+import type { Problems } from "../problems.js";
 import type { Classification, ExternalIdentifier, Identifiable, ObjectRef, RegistryObject } from "../rim/rim-types.js";
 import { associationFromRim, associationToRim, type Association } from "./association.js";
 import { documentEntryFromRim, documentEntryToRim, type DocumentEntry } from "./document-entry.js";
@@ -28,7 +28,7 @@ export const EMPTY_METADATA: XdsMetadata = {
  * the list (the usual way to mark a RegistryPackage as SubmissionSet, ITI TF-3 4.2.1.3); they are joined to the
  * object they name first. Objects that are no XDS object are reported in `ctx` when given.
  */
-export function xdsMetadataFromRim(objects: readonly Identifiable[], ctx?: ReadContext): XdsMetadata {
+export function xdsMetadataFromRim(objects: readonly Identifiable[], ctx?: Problems): XdsMetadata {
   const topClassifications = new Map<string, Classification[]>();
   const topIdentifiers = new Map<string, ExternalIdentifier[]>();
   const owners = new Set<string>();
@@ -40,7 +40,7 @@ export function xdsMetadataFromRim(objects: readonly Identifiable[], ctx?: ReadC
   for (const [target, list] of [...topClassifications, ...topIdentifiers]) {
     if (!owners.has(target)) {
       for (const o of list) {
-        ctx?.error(`${o.kind} ${o.id} refers to ${target}, which is not in the message`, o.id, "UnresolvedReferenceException");
+        ctx?.error(o.id, `${o.kind} ${o.id} refers to ${target}, which is not in the message`, "UnresolvedReferenceException");
       }
     }
   }
@@ -72,10 +72,10 @@ export function xdsMetadataFromRim(objects: readonly Identifiable[], ctx?: ReadC
         const p = joined(o) as typeof o;
         const isSs = isSubmissionSetPackage(p, none);
         const isFolder = isFolderPackage(p, none);
-        if (isSs && isFolder) ctx?.error("a RegistryPackage cannot be both a SubmissionSet and a Folder", o.id);
+        if (isSs && isFolder) ctx?.error(o.id, "a RegistryPackage cannot be both a SubmissionSet and a Folder");
         else if (isSs) md.submissionSets.push(submissionSetFromRim(p, none));
         else if (isFolder) md.folders.push(folderFromRim(p, none));
-        else ctx?.error("RegistryPackage is classified neither as SubmissionSet nor as Folder", o.id);
+        else ctx?.error(o.id, "RegistryPackage is classified neither as SubmissionSet nor as Folder");
         break;
       }
       case "Association":

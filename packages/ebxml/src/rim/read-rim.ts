@@ -1,6 +1,6 @@
 import { NS } from "../vocabulary.js";
 import { attribute, qualifiedName, textContent, type XmlElement } from "../xml/xml-node.js";
-import type { ReadContext } from "./read-context.js";
+import type { Problems } from "../problems.js";
 import type {
   RimAssociation,
   Classification,
@@ -19,7 +19,7 @@ import type {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Reads a rim:RegistryObjectList (or any element holding identifiables) in document order. */
-export function readRegistryObjectList(list: XmlElement, ctx: ReadContext): Identifiable[] {
+export function readRegistryObjectList(list: XmlElement, ctx: Problems): Identifiable[] {
   const out: Identifiable[] = [];
   for (const child of list.children) {
     if (typeof child === "string") continue;
@@ -29,9 +29,9 @@ export function readRegistryObjectList(list: XmlElement, ctx: ReadContext): Iden
   return out;
 }
 
-export function readIdentifiable(el: XmlElement, ctx: ReadContext, parentId: string | undefined): Identifiable | undefined {
+export function readIdentifiable(el: XmlElement, ctx: Problems, parentId: string | undefined): Identifiable | undefined {
   if (el.ns !== NS.rim) {
-    ctx.error(`unexpected element ${qualifiedName(el)} in the registry object list`, locationOf(el));
+    ctx.error(locationOf(el), `unexpected element ${qualifiedName(el)} in the registry object list`);
     return undefined;
   }
   switch (el.local) {
@@ -48,19 +48,19 @@ export function readIdentifiable(el: XmlElement, ctx: ReadContext, parentId: str
     case "ObjectRef":
       return readObjectRef(el, ctx);
     default:
-      ctx.error(`rim:${el.local} is not an XDS registry object`, locationOf(el));
+      ctx.error(locationOf(el), `rim:${el.local} is not an XDS registry object`);
       return undefined;
   }
 }
 
-export function readObjectRef(el: XmlElement, ctx: ReadContext): ObjectRef {
+export function readObjectRef(el: XmlElement, ctx: Problems): ObjectRef {
   const ref: Mutable<ObjectRef> = { kind: "ObjectRef", id: required(el, "id", ctx) };
   const home = attribute(el, "home");
   if (home !== undefined) ref.home = home;
   return ref;
 }
 
-function readExtrinsicObject(el: XmlElement, ctx: ReadContext): ExtrinsicObject {
+function readExtrinsicObject(el: XmlElement, ctx: Problems): ExtrinsicObject {
   const base = readBase(el, ctx, undefined);
   const obj: Mutable<ExtrinsicObject> = { kind: "ExtrinsicObject", ...base };
   setIfPresent(obj, "mimeType", attribute(el, "mimeType"));
@@ -71,11 +71,11 @@ function readExtrinsicObject(el: XmlElement, ctx: ReadContext): ExtrinsicObject 
   return obj;
 }
 
-function readRegistryPackage(el: XmlElement, ctx: ReadContext): RegistryPackage {
+function readRegistryPackage(el: XmlElement, ctx: Problems): RegistryPackage {
   return { kind: "RegistryPackage", ...readBase(el, ctx, undefined) };
 }
 
-function readAssociation(el: XmlElement, ctx: ReadContext): RimAssociation {
+function readAssociation(el: XmlElement, ctx: Problems): RimAssociation {
   const base = readBase(el, ctx, undefined);
   return {
     kind: "Association",
@@ -86,7 +86,7 @@ function readAssociation(el: XmlElement, ctx: ReadContext): RimAssociation {
   };
 }
 
-function readClassification(el: XmlElement, ctx: ReadContext, parentId: string | undefined): Classification {
+function readClassification(el: XmlElement, ctx: Problems, parentId: string | undefined): Classification {
   const base = readBase(el, ctx, undefined);
   // A nested Classification classifies its parent; senders often leave classifiedObject implied there.
   const classifiedObject = attribute(el, "classifiedObject") ?? parentId ?? required(el, "classifiedObject", ctx);
@@ -95,12 +95,12 @@ function readClassification(el: XmlElement, ctx: ReadContext, parentId: string |
   setIfPresent(obj, "classificationNode", attribute(el, "classificationNode"));
   setIfPresent(obj, "nodeRepresentation", attribute(el, "nodeRepresentation"));
   if (obj.classificationScheme === undefined && obj.classificationNode === undefined) {
-    ctx.error("a Classification needs a classificationScheme or a classificationNode", base.id || locationOf(el));
+    ctx.error(base.id || locationOf(el), "a Classification needs a classificationScheme or a classificationNode");
   }
   return obj;
 }
 
-function readExternalIdentifier(el: XmlElement, ctx: ReadContext, parentId: string | undefined): ExternalIdentifier {
+function readExternalIdentifier(el: XmlElement, ctx: Problems, parentId: string | undefined): ExternalIdentifier {
   const base = readBase(el, ctx, undefined);
   return {
     kind: "ExternalIdentifier",
@@ -112,7 +112,7 @@ function readExternalIdentifier(el: XmlElement, ctx: ReadContext, parentId: stri
 }
 
 /** The attributes and children every RegistryObject has (ebRIM 3.0 §2.5); element order is not enforced. */
-function readBase(el: XmlElement, ctx: ReadContext, _parentId: string | undefined): RegistryObjectBase {
+function readBase(el: XmlElement, ctx: Problems, _parentId: string | undefined): RegistryObjectBase {
   const id = required(el, "id", ctx);
   const slots: Slot[] = [];
   const classifications: Classification[] = [];
@@ -150,7 +150,7 @@ function readBase(el: XmlElement, ctx: ReadContext, _parentId: string | undefine
   return base;
 }
 
-export function readSlot(el: XmlElement, ctx: ReadContext): Slot {
+export function readSlot(el: XmlElement, ctx: Problems): Slot {
   const values: string[] = [];
   for (const list of el.children) {
     if (typeof list === "string" || list.ns !== NS.rim || list.local !== "ValueList") continue;
@@ -163,7 +163,7 @@ export function readSlot(el: XmlElement, ctx: ReadContext): Slot {
   return slot;
 }
 
-export function readSlots(parent: XmlElement | undefined, ctx: ReadContext): Slot[] {
+export function readSlots(parent: XmlElement | undefined, ctx: Problems): Slot[] {
   const out: Slot[] = [];
   if (!parent) return out;
   for (const c of parent.children) {
@@ -191,10 +191,10 @@ function readVersionInfo(el: XmlElement): VersionInfo {
   return v;
 }
 
-function required(el: XmlElement, name: string, ctx: ReadContext): string {
+function required(el: XmlElement, name: string, ctx: Problems): string {
   const v = attribute(el, name);
   if (v === undefined || v === "") {
-    ctx.error(`rim:${el.local} has no ${name} attribute`, locationOf(el));
+    ctx.error(locationOf(el), `rim:${el.local} has no ${name} attribute`);
     return "";
   }
   return v;

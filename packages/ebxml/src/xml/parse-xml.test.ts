@@ -8,7 +8,7 @@ function errorOf(f: () => unknown): XmlError {
     f();
   } catch (e) {
     if (e instanceof XmlError) return e;
-    throw new Error(`expected an XmlError, got ${String(e)}`);
+    throw new Error(`expected an XmlError, got ${String(e)}`, { cause: e });
   }
   throw new Error("expected an XmlError, nothing was thrown");
 }

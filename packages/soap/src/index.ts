@@ -1,2 +1,3 @@
 export * from "./soap-error.js";
 export * from "./envelope/index.js";
+export * from "./mtom/index.js";

@@ -1,3 +1,4 @@
 export * from "./soap-error.js";
 export * from "./envelope/index.js";
 export * from "./mtom/index.js";
+export * from "./xop/index.js";

@@ -1,0 +1,1 @@
+export { resolveXopIncludes, type ResolvedIncludes, type XopInclude } from "./resolve-includes.js";

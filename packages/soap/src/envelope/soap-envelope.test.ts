@@ -5,6 +5,7 @@ import { SoapError } from "../soap-error.js";
 import { parseSoapEnvelope } from "./soap-envelope.js";
 import { SoapFaultError } from "./soap-fault-error.js";
 import { WSA_ANONYMOUS, requireAddressing } from "./ws-addressing.js";
+import { catchError } from "../test-support.js";
 
 const fixture = (path: string): Buffer => readFileSync(new URL(`../../../../test/fixtures/samples/${path}`, import.meta.url));
 
@@ -18,14 +19,6 @@ function envelope(header: string, body = "<q:AdhocQueryRequest xmlns:q='urn:oasi
   );
 }
 
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected an error");
-}
 
 describe("parseSoapEnvelope on real peer messages", () => {
   it("reads the NIST ITI-43 request with WCF headers (mustUnderstand=1 on Action and ReplyTo)", () => {

@@ -13,17 +13,10 @@ import {
   soapFaultResponse,
 } from "./soap-fault.js";
 import { readAddressing, requireAddressing } from "./ws-addressing.js";
+import { catchError } from "../test-support.js";
 
 const WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
 
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected an error");
-}
 
 describe("buildSoapFault -> parseSoapFault", () => {
   it("gives back code, subcodes, reason and addressing", () => {

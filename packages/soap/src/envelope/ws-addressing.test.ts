@@ -2,18 +2,11 @@ import { ACTION, NS, element, textContent } from "@opendsp/ebxml";
 import { describe, expect, it } from "vitest";
 import { SoapFaultError } from "./soap-fault-error.js";
 import { readAddressing, requireAddressing, responseAddressingHeaders } from "./ws-addressing.js";
+import { catchError } from "../test-support.js";
 
 const wsa = (local: string, text: string) => element(NS.wsa, local, {}, [text]);
 const epr = (local: string, address: string) => element(NS.wsa, local, {}, [element(NS.wsa, "Address", {}, [` ${address}\n`])]);
 
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected an error");
-}
 
 describe("readAddressing", () => {
   it("reads every message addressing property, trimmed, and skips other headers", () => {

@@ -5,7 +5,7 @@ import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SoapError } from "../soap-error.js";
-import { fixture, pseudoRandomChunk, splitHttpRequest } from "../mtom/test-support.js";
+import { fixture, pseudoRandomChunk, splitHttpRequest } from "../test-support.js";
 import { buildMtomMessage } from "../mtom/write-mtom.js";
 import { readSoapHttpBody } from "./read-soap-body.js";
 

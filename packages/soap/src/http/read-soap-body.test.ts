@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildMtomMessage } from "../mtom/write-mtom.js";
-import { chunked, collect, settleWithin } from "../mtom/test-support.js";
+import { chunked, collect, settleWithin } from "../test-support.js";
 import { readSoapHttpBody } from "./read-soap-body.js";
 
 const ENVELOPE = Buffer.from('<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://www.w3.org/2003/05/soap-envelope"/>');

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createParserStats, parseMultipart, type MultipartPart } from "./multipart-parser.js";
 import { readMtomMessage } from "./read-mtom.js";
-import { chunked, collect, pseudoRandomChunk, settleWithin } from "./test-support.js";
+import { chunked, collect, pseudoRandomChunk, settleWithin } from "../test-support.js";
 import { buildMtomMessage } from "./write-mtom.js";
 
 interface Parsed {

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { SoapError } from "../soap-error.js";
 import { readMtomMessage, type MtomAttachment } from "./read-mtom.js";
-import { chunked, collect, fixedChunks, fixture, settleWithin, splitHttpRequest } from "./test-support.js";
+import { chunked, collect, fixedChunks, fixture, settleWithin, splitHttpRequest } from "../test-support.js";
 import { buildMtomMessage } from "./write-mtom.js";
 
 async function attachmentsOf(list: AsyncIterable<MtomAttachment>): Promise<{ contentId: string; contentType: string | undefined; bytes: Buffer }[]> {

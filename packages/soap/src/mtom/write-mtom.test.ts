@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parseContentType } from "../mime/content-type.js";
 import { readMtomMessage } from "./read-mtom.js";
-import { collect, settleWithin } from "./test-support.js";
+import { collect, settleWithin } from "../test-support.js";
 import { buildMtomMessage } from "./write-mtom.js";
 
 describe("buildMtomMessage", () => {

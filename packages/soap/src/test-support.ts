@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 
-export const FIXTURES = join(import.meta.dirname, "../../../../test/fixtures/mtom");
+export const FIXTURES = join(import.meta.dirname, "../../../test/fixtures/mtom");
 
 export function fixture(name: string): Buffer {
   return readFileSync(join(FIXTURES, name));
@@ -83,4 +83,14 @@ export function pseudoRandomChunk(state: { seed: number }, size: number): Buffer
   }
   state.seed = x;
   return out;
+}
+
+/** The error `fn` throws; fails the test when it throws nothing. */
+export function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error("expected an error");
 }

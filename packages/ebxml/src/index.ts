@@ -27,3 +27,4 @@ export * from "./metadata/association.js";
 export * from "./metadata/xds-metadata.js";
 export { derivedUuid, type LocalizedText } from "./metadata/rim-access.js";
 export * from "./validation/index.js";
+export * from "./affinity-domain/index.js";

@@ -2,3 +2,4 @@ export * from "./soap-error.js";
 export * from "./envelope/index.js";
 export * from "./mtom/index.js";
 export * from "./xop/index.js";
+export * from "./server/index.js";

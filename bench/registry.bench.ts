@@ -1,0 +1,194 @@
+import { ACTION, ASSOCIATION_TYPE, OBJECT_STATUS, STORED_QUERY, writeAdhocQueryRequest } from "@opendsp/ebxml";
+import { randomUUID } from "node:crypto";
+import { migrateToLatest, openDatabase } from "@opendsp/platform";
+import { buildSoapRequest, serializeSoapEnvelope } from "@opendsp/soap";
+import { TEST_POSTGRES_ADMIN_URL, dischargeLetterEntry, registerRequestElement, runAdminStatement as admin, submissionSetFor } from "@opendsp/testing";
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { sql, type Kysely } from "kysely";
+import { REGISTRY_MIGRATIONS } from "../services/registry/migrations/index.js";
+import { appendAuditEvent } from "../services/registry/src/storage/audit-outbox.repository.js";
+import type { RegistryDatabase } from "../services/registry/src/storage/registry-database.js";
+import { insertSubmission } from "../services/registry/src/storage/submission.repository.js";
+import { PATIENT_WITH_50, bulkLoad, patientIdOf } from "./registry/bulk-load.js";
+
+/**
+ * `pnpm bench:registry [--documents N] [--reuse]`: loads N documents (default 1,000,000) into a PostgreSQL database
+ * of its own, then prints ITI-42 throughput and FindDocuments latency through the registry's SOAP endpoint, each
+ * beside the same work done as raw SQL. Targets: ITI-42 >= 500/s; FindDocuments p99 <= 10 ms and <= 1.5 x SQL.
+ */
+const { values: args } = parseArgs({
+  options: { documents: { type: "string", default: "1000000" }, reuse: { type: "boolean", default: false } },
+});
+const TOTAL = Number(args.documents);
+const DB_NAME = "opendsp_bench_registry";
+const CLIENTS = 4;
+const SUBMISSIONS = 2000;
+const QUERIES = 2000;
+
+const dbUrl = new URL(TEST_POSTGRES_ADMIN_URL);
+dbUrl.pathname = `/${DB_NAME}`;
+
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function timed(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+  return count / ((performance.now() - start) / 1000);
+}
+
+async function latencies(count: number, work: () => Promise<void>): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < 50; i++) await work();
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await work();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+async function startRegistryProcess(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../services/registry/src/main.ts")], {
+    cwd: join(import.meta.dirname, ".."),
+    env: { ...process.env, DATABASE_URL: dbUrl.toString(), REGISTRY_PORT: "0", HL7_MLLP_PORT: "-1", REGISTRY_CODES: "open", LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const m = /"soap":"([^"]+)"/.exec(buffered);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`registry exited with ${code}`)));
+  });
+  child.stdout?.resume();
+  return { url, child };
+}
+
+function soapBody(action: string, body: ReturnType<typeof registerRequestElement>): string {
+  return serializeSoapEnvelope(buildSoapRequest({ action, body }).envelope);
+}
+
+async function main(): Promise<void> {
+  if (!args.reuse) {
+    await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+    await admin(`CREATE DATABASE ${DB_NAME}`);
+  }
+  const database = await openDatabase<RegistryDatabase>({ url: dbUrl.toString(), maxConnections: CLIENTS + 1 });
+  const db = database.db;
+  await migrateToLatest(db as Kysely<unknown>, REGISTRY_MIGRATIONS);
+  const have = Number((await db.selectFrom("document_entry").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+  if (have < TOTAL) {
+    const loadStart = performance.now();
+    const loaded = await bulkLoad(db, TOTAL);
+    await sql`ANALYZE`.execute(db);
+    console.log(`loaded ${loaded.documents.toLocaleString("en")} documents for ${loaded.patients.toLocaleString("en")} patients in ${((performance.now() - loadStart) / 1000).toFixed(0)} s`);
+  } else {
+    console.log(`reusing ${have.toLocaleString("en")} registered documents`);
+  }
+
+  const patients = Number((await db.selectFrom("patient").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+  // Submissions go to loaded patients other than the one the latency test reads.
+  const submitter = (i: number): string => patientIdOf(1 + (i % Math.max(1, Math.min(500, patients - 1))));
+  const registry = await startRegistryProcess();
+  try {
+    // ITI-42: 1-document submissions for loaded patients, bodies built before the clock starts.
+    const bodies = Array.from({ length: SUBMISSIONS }, (_, i) => {
+      const patient = submitter(i);
+      return soapBody(ACTION.iti42.request, registerRequestElement({ submissionSet: submissionSetFor(patient), documentEntries: [dischargeLetterEntry(patient)] }));
+    });
+    let refused = 0;
+    const iti42 = await timed(SUBMISSIONS, CLIENTS, async (i) => {
+      const res = await fetch(registry.url, {
+        method: "POST",
+        headers: { "content-type": `application/soap+xml; charset=UTF-8; action="${ACTION.iti42.request}"` },
+        body: bodies[i] ?? "",
+      });
+      const text = await res.text();
+      if (!text.includes("ResponseStatusType:Success")) refused++;
+    });
+    // Baseline: the same rows written by a raw register transaction (no XML, no validation, no lookups).
+    const requests = Array.from({ length: SUBMISSIONS }, (_, i) => {
+      const patient = submitter(i);
+      const approved = { availabilityStatus: OBJECT_STATUS.approved };
+      const de = { ...dischargeLetterEntry(patient), entryUuid: `urn:uuid:${randomUUID()}`, ...approved };
+      const ss = { ...submissionSetFor(patient), entryUuid: `urn:uuid:${randomUUID()}`, ...approved };
+      const assoc = {
+        entryUuid: `urn:uuid:${randomUUID()}`,
+        associationType: ASSOCIATION_TYPE.hasMember,
+        sourceUuid: ss.entryUuid,
+        targetUuid: de.entryUuid,
+        submissionSetStatus: "Original",
+        extraSlots: [],
+        ...approved,
+      };
+      return { de, ss, assoc };
+    });
+    const rawRegister = await timed(SUBMISSIONS, CLIENTS, async (i) => {
+      const r = requests[i];
+      if (!r) return;
+      await db.transaction().execute(async (tx) => {
+        await insertSubmission(tx, { submissionSet: r.ss, documentEntries: [r.de], folders: [], associations: [r.assoc] });
+        await appendAuditEvent(tx, { transaction: "ITI-42", outcome: "success", patientId: r.ss.patientId, actor: {}, detail: { submissionSetUuid: r.ss.entryUuid } });
+      });
+    });
+
+    // FindDocuments for the patient with 50 documents, LeafClass, Approved.
+    const query = soapBody(
+      ACTION.iti18.request,
+      writeAdhocQueryRequest({
+        requestSlots: [],
+        returnType: "LeafClass",
+        returnComposedObjects: "true",
+        query: {
+          id: STORED_QUERY.findDocuments,
+          slots: [
+            { name: "$XDSDocumentEntryPatientId", values: [`'${PATIENT_WITH_50}'`] },
+            { name: "$XDSDocumentEntryStatus", values: [`('${OBJECT_STATUS.approved}')`] },
+          ],
+        },
+      }),
+    );
+    let found = 0;
+    const soapLatency = await latencies(QUERIES, async () => {
+      const res = await fetch(registry.url, {
+        method: "POST",
+        headers: { "content-type": `application/soap+xml; charset=UTF-8; action="${ACTION.iti18.request}"` },
+        body: query,
+      });
+      const text = await res.text();
+      found = text.split("<rim:ExtrinsicObject ").length - 1;
+    });
+    const sqlLatency = await latencies(QUERIES, async () => {
+      await db
+        .selectFrom("document_entry")
+        .select(["entry_uuid", "status", "metadata"])
+        .where("patient_id", "=", PATIENT_WITH_50)
+        .where("status", "in", [OBJECT_STATUS.approved])
+        .where("object_type", "=", "urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1")
+        .execute();
+    });
+
+    const f = (n: number) => n.toFixed(2);
+    console.log(`registry on PostgreSQL with ${TOTAL.toLocaleString("en")} documents`);
+    console.log(`  ITI-42, 1-document submissions, ${CLIENTS} clients: ${iti42.toFixed(0)}/s (refused ${refused})  | raw SQL register transaction: ${rawRegister.toFixed(0)}/s  (target >= 500/s)`);
+    console.log(`  FindDocuments (${found} documents, LeafClass): p50 ${f(soapLatency.p50)} ms, p99 ${f(soapLatency.p99)} ms  | raw SQL: p50 ${f(sqlLatency.p50)} ms, p99 ${f(sqlLatency.p99)} ms  (target p99 <= 10 ms and <= 1.5 x SQL: ${f(soapLatency.p99 / sqlLatency.p99)} x)`);
+  } finally {
+    registry.child.kill("SIGTERM");
+    await database.close();
+  }
+}
+
+await main();

@@ -1,0 +1,41 @@
+import { mkdirSync } from "node:fs";
+import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
+import pg from "pg";
+import { AppError, messageOf } from "../errors/app-error.js";
+
+export type DatabaseKind = "postgres" | "pglite";
+
+export interface DatabaseOptions {
+  /** postgres://… for a real server; absent for the embedded PGlite. */
+  readonly url?: string | undefined;
+  /** Folder of the embedded database; absent means in memory (tests). */
+  readonly dataDir?: string | undefined;
+  readonly maxConnections?: number;
+}
+
+export interface Database<DB> {
+  readonly db: Kysely<DB>;
+  readonly kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the service's database: PostgreSQL when a URL is given, otherwise embedded PGlite (the zero-setup
+ * default). Both run the same migrations and the same queries through Kysely.
+ */
+export async function openDatabase<DB>(options: DatabaseOptions): Promise<Database<DB>> {
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: "postgres", close: () => db.destroy() };
+  }
+  try {
+    const { PGlite } = await import("@electric-sql/pglite");
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    const pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+    return { db, kind: "pglite", close: () => db.destroy() };
+  } catch (cause) {
+    throw new AppError("DB_OPEN", `the embedded database could not be opened: ${messageOf(cause)}`, { cause });
+  }
+}

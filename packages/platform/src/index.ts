@@ -1,0 +1,5 @@
+export { AppError, messageOf } from "./errors/app-error.js";
+export { ConfigError, loadConfig } from "./config/load-config.js";
+export { createLogger, type Logger } from "./logging/logger.js";
+export { openDatabase, type Database, type DatabaseKind, type DatabaseOptions } from "./db/database.js";
+export { migrateToLatest, type MigrationSet } from "./db/migrate.js";

@@ -1,0 +1,7 @@
+export {
+  dispatchSoapRequest,
+  type SoapHttpResponse,
+  type SoapOperation,
+  type SoapReply,
+  type SoapRequest,
+} from "./soap-dispatch.js";

@@ -1,0 +1,84 @@
+import type { Readable } from "node:stream";
+import type { XmlElement } from "@opendsp/ebxml";
+import { buildSoapResponse, serializeSoapEnvelope } from "../envelope/build-envelope.js";
+import { parseSoapEnvelope, type SoapEnvelope } from "../envelope/soap-envelope.js";
+import { soapFaultResponse, type SoapFaultOptions } from "../envelope/soap-fault.js";
+import { requireAddressing } from "../envelope/ws-addressing.js";
+import { readSoapHttpBody, type SoapHttpBody } from "../http/read-soap-body.js";
+import type { MessageLimits } from "../mtom/limits.js";
+import type { ByteSource } from "../mtom/multipart-parser.js";
+import { buildMtomMessage, type MtomAttachmentSource } from "../mtom/write-mtom.js";
+
+/** A received SOAP request: its envelope and HTTP body (attachments not read yet, MTOM or not). */
+export interface SoapRequest {
+  readonly envelope: SoapEnvelope;
+  readonly http: SoapHttpBody;
+}
+
+/** A reply body and, for MTOM answers (ITI-43), the parts its xop:Includes refer to. */
+export interface SoapReply {
+  readonly body: XmlElement;
+  readonly attachments?: readonly MtomAttachmentSource[];
+}
+
+/** One transaction of an endpoint, chosen by its WS-Addressing request action. */
+export interface SoapOperation {
+  readonly responseAction: string;
+  handle(request: SoapRequest): Promise<SoapReply>;
+}
+
+export interface SoapHttpResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string | Readable;
+  /** The request action when the envelope could be read (for logs and audit). */
+  readonly action?: string;
+  /** Set when the answer is a SOAP Fault. */
+  readonly fault?: SoapFaultOptions;
+}
+
+/**
+ * Serves one SOAP 1.2 HTTP request: reads the body (simple SOAP or MTOM), parses the envelope, picks the operation
+ * by wsa:Action (a missing or unknown Action is a Fault, ITI TF-2x Appendix V), runs it and encodes the reply in
+ * the request's format ("MTOM in, MTOM out"; always MTOM when the reply has attachments). Every failure becomes
+ * a SOAP Fault; internal errors never leak their message.
+ */
+export async function dispatchSoapRequest(
+  operations: ReadonlyMap<string, SoapOperation>,
+  source: ByteSource,
+  contentType: string | undefined,
+  limits: Partial<MessageLimits> = {},
+): Promise<SoapHttpResponse> {
+  let relatesTo: string | undefined;
+  let action: string | undefined;
+  let http: SoapHttpBody | undefined;
+  try {
+    http = await readSoapHttpBody(source, contentType, limits);
+    const envelope = parseSoapEnvelope(http.root);
+    relatesTo = envelope.addressing.messageId;
+    action = requireAddressing(envelope.addressing, { expectedActions: [...operations.keys()] });
+    const operation = operations.get(action);
+    if (!operation) throw new Error(`no operation for ${action}`);
+    const reply = await operation.handle({ envelope, http });
+    await http.drain();
+    const xml = serializeSoapEnvelope(
+      buildSoapResponse({ request: envelope.addressing, action: operation.responseAction, body: reply.body }),
+    );
+    if (http.format === "mtom" || (reply.attachments?.length ?? 0) > 0) {
+      const mtom = buildMtomMessage({ root: xml, action: operation.responseAction, attachments: reply.attachments ?? [] });
+      return { status: 200, contentType: mtom.contentType, body: mtom.body, action };
+    }
+    return { status: 200, contentType: `application/soap+xml; charset=UTF-8; action="${operation.responseAction}"`, body: xml, action };
+  } catch (err) {
+    // The rest of the request is discarded so the connection can carry the fault back.
+    await http?.drain().catch(() => undefined);
+    const fault = soapFaultResponse(err, relatesTo === undefined ? {} : { relatesTo });
+    return {
+      status: fault.status,
+      contentType: "application/soap+xml; charset=UTF-8",
+      body: fault.body,
+      fault: fault.fault,
+      ...(action === undefined ? {} : { action }),
+    };
+  }
+}

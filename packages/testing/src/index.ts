@@ -1,0 +1,10 @@
+export { admin as runAdminStatement, createPostgresTestDatabase, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from "./postgres-test-database.js";
+export {
+  TEST_AUTHOR,
+  association,
+  dischargeLetterEntry,
+  freshOid,
+  registerRequest,
+  registerRequestElement,
+  submissionSetFor,
+} from "./xds-submission.builder.js";

@@ -1,0 +1,27 @@
+import { loadConfig } from "@opendsp/platform";
+import Type, { type Static } from "typebox";
+
+/** The registry's settings, read once from the environment at start (README lists them). */
+export const RegistryConfigSchema = Type.Object({
+  REGISTRY_HOST: Type.String({ default: "127.0.0.1" }),
+  REGISTRY_PORT: Type.Integer({ default: 8081, minimum: 0, maximum: 65535 }),
+  /** postgres://… for a real server; absent: embedded PGlite in REGISTRY_DATA_DIR. */
+  DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
+  REGISTRY_DATA_DIR: Type.String({ default: "./data/registry" }),
+  /** Affinity-domain codes in the NIST codes.xml format, or "open" for an open domain without code checks. */
+  REGISTRY_CODES: Type.String({ default: "default" }),
+  /** Stored queries returning more objects than this answer XDSTooManyResults (ITI TF-2a 3.18.4.1.3). */
+  REGISTRY_MAX_RESULTS: Type.Integer({ default: 5000, minimum: 1 }),
+  /** homeCommunityId (urn:oid:…) put on returned objects when the registry belongs to a community. */
+  REGISTRY_HOME_COMMUNITY_ID: Type.Optional(Type.String({ pattern: "^urn:oid:[0-2](\\.(0|[1-9][0-9]*))+$" })),
+  REGISTRY_MAX_MESSAGE_BYTES: Type.Integer({ default: 64 * 1024 * 1024, minimum: 1024 }),
+  /** ITI-8 patient identity feed, HL7 v2 over MLLP; 0 picks a free port, -1 turns the listener off. */
+  HL7_MLLP_PORT: Type.Integer({ default: 2575, minimum: -1, maximum: 65535 }),
+  LOG_LEVEL: Type.Union([Type.Literal("fatal"), Type.Literal("error"), Type.Literal("warn"), Type.Literal("info"), Type.Literal("debug"), Type.Literal("trace"), Type.Literal("silent")], { default: "info" }),
+});
+
+export type RegistryConfig = Static<typeof RegistryConfigSchema>;
+
+export function loadRegistryConfig(env: Readonly<Record<string, string | undefined>>): RegistryConfig {
+  return loadConfig(RegistryConfigSchema, env, "registry");
+}

@@ -1,0 +1,179 @@
+import {
+  ASSOCIATION_TYPE,
+  OBJECT_STATUS,
+  type Association,
+  type Problems,
+  type XdsMetadata,
+} from "@opendsp/ebxml";
+import type { Transaction } from "kysely";
+import { randomUUID } from "node:crypto";
+import { findPatient } from "../../storage/patient.repository.js";
+import type { RegistryDatabase } from "../../storage/registry-database.js";
+import {
+  findDocumentsByUniqueId,
+  findFoldersOfDocument,
+  findRegisteredObjects,
+  findTakenPackageUniqueIds,
+  lockUniqueIds,
+  type RegisteredObject,
+} from "../../storage/registry-lookup.repository.js";
+import type { SubmissionToStore } from "../../storage/submission.repository.js";
+
+/** What a valid submission changes beyond its own rows. */
+export interface RegistrationPlan {
+  readonly store: SubmissionToStore;
+  /** Registered documents replaced by RPLC / XFRM_RPLC: they become Deprecated (ITI TF-3 4.2.2.2.1). */
+  readonly deprecate: readonly string[];
+  /** Registered folders that get a new member: their lastUpdateTime changes (ITI TF-3 4.2.3.4.4). */
+  readonly touchFolders: readonly string[];
+}
+
+const REPLACING = new Set<string>([ASSOCIATION_TYPE.replace, ASSOCIATION_TYPE.transformAndReplace]);
+const DOCUMENT_RELATIONSHIPS = new Set<string>([
+  ASSOCIATION_TYPE.replace,
+  ASSOCIATION_TYPE.transformAndReplace,
+  ASSOCIATION_TYPE.transform,
+  ASSOCIATION_TYPE.append,
+  ASSOCIATION_TYPE.signs,
+]);
+
+/**
+ * The checks of ITI TF-2b 3.42.4.1.3 that need the registry's state, run inside the registration transaction:
+ * known patient, uniqueIds not taken, references that resolve to objects of the same patient, replaced documents
+ * still Approved. Problems go to `problems`; the plan is only applied when there are none.
+ */
+export async function planRegistration(
+  tx: Transaction<RegistryDatabase>,
+  md: XdsMetadata,
+  problems: Problems,
+  lastUpdateTime: string,
+  newlyAssigned: ReadonlySet<string>,
+): Promise<RegistrationPlan> {
+  const ss = md.submissionSets[0];
+  if (!ss) throw new Error("planRegistration needs a validated submission with one SubmissionSet");
+  const patientId = ss.patientId ?? "";
+  const where = (o: { entryUuid: string; uniqueId?: string | undefined }): string =>
+    o.uniqueId ? `${o.entryUuid} (${o.uniqueId})` : o.entryUuid;
+
+  // ITI TF-2b 3.42.4.1.3.5: the patient must be known to the registry through the identity feed.
+  // A share lock: a merge of this patient waits until the registration is committed (or the other way round).
+  const patient = await findPatient(tx, patientId, "share");
+  if (!patient) {
+    problems.error(where(ss), `patient ${patientId} is not known to the registry (no identity feed received for it)`, "XDSUnknownPatientId");
+  } else if (patient.status === "merged") {
+    problems.error(where(ss), `patient ${patientId} was merged into another identifier; submit under the surviving one`, "XDSUnknownPatientId");
+  }
+
+  await checkUniqueIds(tx, md, problems, where);
+
+  const inMessage = new Set([...md.submissionSets, ...md.documentEntries, ...md.folders, ...md.associations].map((o) => o.entryUuid));
+  // Only ids the sender chose can collide with registered objects; the ones assigned just now are new.
+  const registeredOwn = await findRegisteredObjects(tx, [...inMessage].filter((id) => !newlyAssigned.has(id)));
+  for (const o of registeredOwn.values()) {
+    problems.error(o.entryUuid, `entryUUID ${o.entryUuid} is already used by a registered ${o.kind}`);
+  }
+
+  const referenced = md.associations.flatMap((a) => [a.sourceUuid, a.targetUuid]).filter((id) => !inMessage.has(id));
+  const registered = await findRegisteredObjects(tx, referenced);
+  const kindOf = (id: string): RegisteredObject["kind"] | undefined => {
+    if (md.documentEntries.some((d) => d.entryUuid === id)) return "DocumentEntry";
+    if (md.folders.some((f) => f.entryUuid === id)) return "Folder";
+    if (md.submissionSets.some((s) => s.entryUuid === id)) return "SubmissionSet";
+    if (md.associations.some((a) => a.entryUuid === id)) return "Association";
+    return registered.get(id)?.kind;
+  };
+
+  const deprecate: string[] = [];
+  const touch = new Set<string>();
+  const extraAssociations: Association[] = [];
+  for (const a of md.associations) {
+    for (const end of [a.sourceUuid, a.targetUuid]) {
+      if (inMessage.has(end)) continue;
+      const obj = registered.get(end);
+      if (!obj) {
+        problems.error(a.entryUuid, `association refers to ${end}, which is neither in the submission nor in the registry`, "UnresolvedReferenceException");
+      } else if (obj.patientId !== null && obj.patientId !== patientId) {
+        // ITI TF-2b 3.42.4.1.3.5: every object a submission links to belongs to the submission's patient.
+        problems.error(a.entryUuid, `association links ${end}, registered for another patient`, "XDSPatientIdDoesNotMatch");
+      }
+    }
+    const target = registered.get(a.targetUuid);
+    if (DOCUMENT_RELATIONSHIPS.has(a.associationType)) {
+      if (kindOf(a.targetUuid) !== undefined && kindOf(a.targetUuid) !== "DocumentEntry") {
+        problems.error(a.entryUuid, `the target ${a.targetUuid} of a ${short(a)} association is not a DocumentEntry`);
+      } else if (target && a.associationType !== ASSOCIATION_TYPE.signs && target.status === OBJECT_STATUS.deprecated) {
+        problems.error(a.entryUuid, `${short(a)} of ${a.targetUuid}, which is Deprecated`, "XDSRegistryDeprecatedDocumentError");
+      }
+    }
+    if (REPLACING.has(a.associationType)) {
+      if (!target) {
+        if (inMessage.has(a.targetUuid)) problems.error(a.entryUuid, `${short(a)} must replace a registered document, not one of this submission`);
+      } else if (deprecate.includes(target.entryUuid)) {
+        problems.error(a.entryUuid, `${a.targetUuid} is replaced twice in this submission`);
+      } else {
+        deprecate.push(target.entryUuid);
+        // ITI TF-3 4.2.2.2.1: the replacement joins the folders the original belonged to.
+        for (const folder of await findFoldersOfDocument(tx, target.entryUuid, ASSOCIATION_TYPE.hasMember)) {
+          touch.add(folder);
+          extraAssociations.push(hasMember(folder, a.sourceUuid));
+        }
+      }
+    }
+    if (a.associationType === ASSOCIATION_TYPE.hasMember && kindOf(a.sourceUuid) === "Folder" && registered.has(a.sourceUuid)) {
+      touch.add(a.sourceUuid);
+    }
+  }
+
+  const approved = <T extends { availabilityStatus?: string }>(o: T): T => ({ ...o, availabilityStatus: OBJECT_STATUS.approved });
+  return {
+    store: {
+      submissionSet: approved(ss),
+      documentEntries: md.documentEntries.map(approved),
+      folders: md.folders.map((f) => ({ ...approved(f), lastUpdateTime })),
+      associations: [...md.associations.map(approved), ...extraAssociations],
+    },
+    deprecate,
+    touchFolders: [...touch],
+  };
+}
+
+/** XDSDuplicateUniqueIdInRegistry (ITI TF-2b 3.42.4.1.3.3): a taken uniqueId, or a document's with another hash. */
+async function checkUniqueIds(
+  tx: Transaction<RegistryDatabase>,
+  md: XdsMetadata,
+  problems: Problems,
+  where: (o: { entryUuid: string; uniqueId?: string | undefined }) => string,
+): Promise<void> {
+  const docIds = md.documentEntries.flatMap((d) => (d.uniqueId ? [d.uniqueId] : []));
+  const packageIds = [...md.submissionSets, ...md.folders].flatMap((p) => (p.uniqueId ? [p.uniqueId] : []));
+  await lockUniqueIds(tx, [...docIds, ...packageIds]);
+  const existing = await findDocumentsByUniqueId(tx, docIds);
+  for (const d of md.documentEntries) {
+    const other = existing.find((e) => e.uniqueId === d.uniqueId && (e.hash ?? "") !== (d.hash ?? "").toLowerCase());
+    if (other) {
+      problems.error(where(d), `uniqueId ${d.uniqueId} is registered for a document with another hash`, "XDSDuplicateUniqueIdInRegistry");
+    }
+  }
+  const taken = await findTakenPackageUniqueIds(tx, packageIds);
+  for (const p of [...md.submissionSets, ...md.folders]) {
+    if (p.uniqueId && taken.has(p.uniqueId)) {
+      problems.error(where(p), `uniqueId ${p.uniqueId} is already registered`, "XDSDuplicateUniqueIdInRegistry");
+    }
+  }
+}
+
+function hasMember(source: string, target: string): Association {
+  return {
+    entryUuid: `urn:uuid:${randomUUID()}`,
+    type: "HasMember",
+    associationType: ASSOCIATION_TYPE.hasMember,
+    sourceUuid: source,
+    targetUuid: target,
+    availabilityStatus: OBJECT_STATUS.approved,
+    extraSlots: [],
+  };
+}
+
+function short(a: Association): string {
+  return a.type ?? a.associationType;
+}

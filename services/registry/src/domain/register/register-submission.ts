@@ -1,0 +1,114 @@
+import {
+  OBJECT_STATUS,
+  Problems,
+  checkAffinityDomainCodes,
+  checkPatientAssigningAuthority,
+  hasErrors,
+  registryResponseOf,
+  validateSubmission,
+  type RegistryResponse,
+  type SubmitObjectsRequest,
+  type XdsError,
+} from "@opendsp/ebxml";
+import type { Logger } from "@opendsp/platform";
+import { appendAuditEvent, type AuditActor } from "../../storage/audit-outbox.repository.js";
+import { dtmKey } from "../../storage/dtm-key.js";
+import { setDocumentStatus, touchFolders } from "../../storage/registry-lookup.repository.js";
+import { insertSubmission } from "../../storage/submission.repository.js";
+import type { RegistryDeps } from "../../registry-deps.js";
+import { assignEntryUuids } from "./assign-entry-uuids.js";
+import { planRegistration } from "./plan-registration.js";
+import { dtmNow } from "./registration-time.js";
+
+/** Thrown inside the transaction to roll it back when the registry's state refuses the submission. */
+class Refused extends Error {}
+
+/**
+ * ITI-42 Register Document Set-b (ITI TF-2b 3.42.4.1.3): every metadata rule first (all errors at once), then the
+ * checks against the registry's state and the writes in one database transaction, so a refused or failed
+ * submission leaves nothing behind. One audit row records the outcome either way.
+ */
+export async function registerSubmission(
+  deps: RegistryDeps,
+  request: SubmitObjectsRequest,
+  actor: AuditActor,
+  log: Logger,
+): Promise<RegistryResponse> {
+  const { metadata, errors } = validateSubmission(request, { transaction: "ITI-42" });
+  const problems = new Problems("XDSRegistryMetadataError");
+  problems.list.push(...errors);
+  if (deps.codes) {
+    checkAffinityDomainCodes(metadata, deps.codes, problems);
+    const patientId = metadata.submissionSets[0]?.patientId;
+    if (patientId && !checkPatientAssigningAuthority(patientId, deps.codes)) {
+      problems.error(metadata.submissionSets[0]?.entryUuid ?? "SubmissionSet", `the patient id is not issued by an assigning authority of this affinity domain`, "XDSUnknownPatientId");
+    }
+  }
+  const patientId = metadata.submissionSets[0]?.patientId;
+  if (hasErrors(problems.list)) return refuseRegistration(deps, problems.list, patientId, actor, log);
+
+  const { metadata: withUuids, assigned } = assignEntryUuids(metadata);
+  const newlyAssigned = new Set(assigned.values());
+  const now = dtmNow();
+  try {
+    return await deps.db.transaction().execute(async (tx) => {
+      const plan = await planRegistration(tx, withUuids, problems, now, newlyAssigned);
+      if (hasErrors(problems.list)) throw new Refused();
+      await insertSubmission(tx, plan.store);
+      await setDocumentStatus(tx, plan.deprecate, OBJECT_STATUS.deprecated);
+      await touchFolders(tx, plan.touchFolders, now, dtmKey(now) ?? now);
+      await appendAuditEvent(tx, {
+        transaction: "ITI-42",
+        outcome: "success",
+        patientId,
+        actor,
+        detail: {
+          submissionSetUuid: plan.store.submissionSet.entryUuid,
+          submissionSetUniqueId: plan.store.submissionSet.uniqueId,
+          documentEntries: plan.store.documentEntries.map((d) => ({ entryUuid: d.entryUuid, uniqueId: d.uniqueId })),
+          folders: plan.store.folders.map((f) => f.entryUuid),
+          deprecated: plan.deprecate,
+        },
+      });
+      log.info({ documents: plan.store.documentEntries.length, folders: plan.store.folders.length, deprecated: plan.deprecate.length }, "ITI-42 registered");
+      return registryResponseOf(problems.list);
+    });
+  } catch (err) {
+    if (err instanceof Refused) return refuseRegistration(deps, problems.list, patientId, actor, log);
+    if (isUniqueViolation(err)) {
+      // Two registrations raced for the same submission set or folder uniqueId; the other one won.
+      problems.error("SubmissionSet", "a uniqueId of this submission was registered concurrently", "XDSDuplicateUniqueIdInRegistry");
+      return refuseRegistration(deps, problems.list, patientId, actor, log);
+    }
+    log.error({ err }, "ITI-42 failed");
+    problems.error("", "the registry could not store the submission; nothing was registered", "XDSRegistryError");
+    return refuseRegistration(deps, problems.list, patientId, actor, log);
+  }
+}
+
+/** Answers Failure with every error and records the refusal (its own audit row, nothing else written). */
+export async function refuseRegistration(
+  deps: RegistryDeps,
+  errors: readonly XdsError[],
+  patientId: string | undefined,
+  actor: AuditActor,
+  log: Logger,
+): Promise<RegistryResponse> {
+  log.info({ errors: errors.length, codes: [...new Set(errors.map((e) => e.errorCode))] }, "ITI-42 refused");
+  try {
+    await appendAuditEvent(deps.db, {
+      transaction: "ITI-42",
+      outcome: "failure",
+      patientId,
+      actor,
+      detail: { errorCodes: [...new Set(errors.map((e) => e.errorCode))] },
+    });
+  } catch (err) {
+    log.error({ err }, "ITI-42: the audit row of a refused submission could not be written");
+  }
+  return registryResponseOf(errors);
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === "object" && err !== null && "code" in err && (err).code === "23505";
+}

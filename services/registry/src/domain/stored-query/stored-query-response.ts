@@ -1,0 +1,57 @@
+import {
+  RESPONSE_STATUS,
+  RETURN_TYPE,
+  toRegistryError,
+  xdsMetadataToRim,
+  type AdhocQueryResponse,
+  type Identifiable,
+  type ObjectRef,
+  type XdsError,
+} from "@opendsp/ebxml";
+import type { QueryDb } from "../../storage/query/query-filter.types.js";
+import {
+  loadAssociationViews,
+  loadDocumentEntryViews,
+  loadFolderViews,
+  loadSubmissionSetViews,
+} from "../../storage/query/registry-object-view.repository.js";
+import { idsOf, type QueryMatches } from "./stored-query.definition.js";
+
+/** Errors travel inside the AdhocQueryResponse with status Failure, never as SOAP Faults (ITI TF-2a 3.18.4.1.3). */
+export function failureResponse(errors: readonly XdsError[]): AdhocQueryResponse {
+  return { status: RESPONSE_STATUS.failure, responseSlots: [], errors: errors.map(toRegistryError), objects: [] };
+}
+
+export function successResponse(objects: readonly Identifiable[]): AdhocQueryResponse {
+  return { status: RESPONSE_STATUS.success, responseSlots: [], errors: [], objects };
+}
+
+/**
+ * The RegistryObjectList of a Success: full objects rebuilt from their stored views (LeafClass) or references
+ * (ObjectRef), SubmissionSets, Folders, DocumentEntries then Associations. `home` is the registry's
+ * homeCommunityId when it belongs to a community (ITI TF-3 4.2.3.2.11); it replaces what a source may have sent.
+ */
+export async function resultObjects(db: QueryDb, found: QueryMatches, returnType: string, home: string | undefined): Promise<Identifiable[]> {
+  const ids = {
+    submissionSets: unique(idsOf(found.submissionSets)),
+    folders: unique(idsOf(found.folders)),
+    documentEntries: unique(idsOf(found.documentEntries)),
+    associations: unique(idsOf(found.associations)),
+  };
+  if (returnType === RETURN_TYPE.objectRef) {
+    const all = [...ids.submissionSets, ...ids.folders, ...ids.documentEntries, ...ids.associations];
+    return all.map((id): ObjectRef => (home === undefined ? { kind: "ObjectRef", id } : { kind: "ObjectRef", id, home }));
+  }
+  const withHome = <T extends { readonly homeCommunityId?: string }>(view: T): T => (home === undefined ? view : { ...view, homeCommunityId: home });
+  return xdsMetadataToRim({
+    submissionSets: (await loadSubmissionSetViews(db, ids.submissionSets)).map(withHome),
+    folders: (await loadFolderViews(db, ids.folders)).map(withHome),
+    documentEntries: (await loadDocumentEntryViews(db, ids.documentEntries)).map(withHome),
+    associations: (await loadAssociationViews(db, ids.associations)).map(withHome),
+    objectRefs: [],
+  });
+}
+
+function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}

@@ -1,0 +1,9 @@
+import { startRegistryServer } from "./server.js";
+
+// Entry point: `node --import tsx services/registry/src/main.ts`. Stops cleanly on SIGINT/SIGTERM.
+const server = await startRegistryServer();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void server.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,12 @@
+import type { CodesConfig } from "@opendsp/ebxml";
+import type { Kysely } from "kysely";
+import type { RegistryConfig } from "./config.js";
+import type { RegistryDatabase } from "./storage/registry-database.js";
+
+/** What the registry's routes and transactions work with, built once at start and passed explicitly. */
+export interface RegistryDeps {
+  readonly config: RegistryConfig;
+  readonly db: Kysely<RegistryDatabase>;
+  /** The affinity domain's codes; undefined in an open domain (no code checks). */
+  readonly codes: CodesConfig | undefined;
+}

@@ -1,0 +1,33 @@
+import { createLogger, migrateToLatest, openDatabase } from "@opendsp/platform";
+import type { Kysely } from "kysely";
+import { REGISTRY_MIGRATIONS } from "../migrations/index.js";
+import { buildApp, REGISTRY_SOAP_PATH } from "./app.js";
+import { loadAffinityDomainCodes } from "./codes.js";
+import { loadRegistryConfig } from "./config.js";
+import { startPatientFeedListener } from "./patient-feed/patient-feed.listener.js";
+import type { RegistryDatabase } from "./storage/registry-database.js";
+
+/** Starts the registry: configuration, database and migrations, HTTP endpoint, ITI-8 listener. */
+export async function startRegistryServer(env: Readonly<Record<string, string | undefined>> = process.env) {
+  const config = loadRegistryConfig(env);
+  const logger = createLogger({ service: "registry", level: config.LOG_LEVEL });
+  const codes = loadAffinityDomainCodes(config.REGISTRY_CODES);
+  const database = await openDatabase<RegistryDatabase>({ url: config.DATABASE_URL, dataDir: config.REGISTRY_DATA_DIR });
+  const applied = await migrateToLatest(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS);
+  logger.info({ database: database.kind, migrations: applied.length, codes: codes ? "affinity domain" : "open domain" }, "registry database ready");
+  const deps = { config, db: database.db, codes };
+  const app = buildApp(deps, logger);
+  const address = await app.listen({ host: config.REGISTRY_HOST, port: config.REGISTRY_PORT });
+  const feed = config.HL7_MLLP_PORT >= 0 ? await startPatientFeedListener(deps, logger) : undefined;
+  logger.info({ soap: `${address}${REGISTRY_SOAP_PATH}`, mllpPort: feed?.port }, "registry listening");
+  return {
+    address,
+    soapUrl: `${address}${REGISTRY_SOAP_PATH}`,
+    mllpPort: feed?.port,
+    async close(): Promise<void> {
+      await feed?.close();
+      await app.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Association, DocumentEntry, Folder, SubmissionSet } from "@opendsp/ebxml";
+import type { QueryDb } from "./query-filter.types.js";
+import { anyOf } from "./sql-conditions.js";
+
+/**
+ * The stored XDS views of found objects, for LeafClass answers: the `metadata` JSON written by
+ * submission.repository.ts with availabilityStatus put back from the `status` column (the one truth).
+ * Returned in the order of the ids asked for; unknown ids are left out.
+ */
+
+interface ViewRow {
+  readonly entry_uuid: string;
+  readonly status: string;
+  readonly metadata: unknown;
+}
+
+export async function loadDocumentEntryViews(db: QueryDb, uuids: readonly string[]): Promise<DocumentEntry[]> {
+  if (uuids.length === 0) return [];
+  const rows = await db.selectFrom("document_entry").select(["entry_uuid", "status", "metadata"]).where(anyOf("entry_uuid", uuids)).execute();
+  return inOrder<DocumentEntry>(uuids, rows);
+}
+
+export async function loadSubmissionSetViews(db: QueryDb, uuids: readonly string[]): Promise<SubmissionSet[]> {
+  if (uuids.length === 0) return [];
+  const rows = await db.selectFrom("submission_set").select(["entry_uuid", "status", "metadata"]).where(anyOf("entry_uuid", uuids)).execute();
+  return inOrder<SubmissionSet>(uuids, rows);
+}
+
+export async function loadFolderViews(db: QueryDb, uuids: readonly string[]): Promise<Folder[]> {
+  if (uuids.length === 0) return [];
+  const rows = await db.selectFrom("folder").select(["entry_uuid", "status", "metadata"]).where(anyOf("entry_uuid", uuids)).execute();
+  return inOrder<Folder>(uuids, rows);
+}
+
+export async function loadAssociationViews(db: QueryDb, uuids: readonly string[]): Promise<Association[]> {
+  if (uuids.length === 0) return [];
+  const rows = await db.selectFrom("association").select(["entry_uuid", "status", "metadata"]).where(anyOf("entry_uuid", uuids)).execute();
+  return inOrder<Association>(uuids, rows);
+}
+
+function inOrder<T extends { readonly entryUuid: string }>(uuids: readonly string[], rows: readonly ViewRow[]): T[] {
+  const byId = new Map(rows.map((r) => [r.entry_uuid, r]));
+  const out: T[] = [];
+  for (const id of uuids) {
+    const row = byId.get(id);
+    if (row) out.push(viewOf<T>(row));
+  }
+  return out;
+}
+
+/** jsonb comes back parsed from both drivers; a string is parsed in case a driver hands the text over. */
+function viewOf<T>(row: ViewRow): T {
+  const stored: unknown = typeof row.metadata === "string" ? JSON.parse(row.metadata) : row.metadata;
+  // The row was written from a view of this type by insertSubmission; only availabilityStatus was left out.
+  return { ...(stored as T), availabilityStatus: row.status };
+}

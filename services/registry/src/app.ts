@@ -18,7 +18,7 @@ export function buildApp(deps: RegistryDeps, logger: Logger): FastifyInstance {
   const base: FastifyBaseLogger = logger;
   // Patient ids travel URL-encoded in admin routes; a CX with a long OID exceeds the default 100 characters.
   // Request lines are not logged: URLs can hold patient ids; each route logs its own outcome line.
-  const app = Fastify({ loggerInstance: base, maxParamLength: 512, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: base, routerOptions: { maxParamLength: 512 }, disableRequestLogging: true });
   passSoapBodiesThrough(app);
   const operations = new Map<string, SoapOperation>([
     [ACTION.iti42.request, createRegisterOperation(deps, logger)],

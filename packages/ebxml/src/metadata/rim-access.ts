@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type {
   Classification,
   ExternalIdentifier,
@@ -37,14 +36,45 @@ export function hasClassificationNode(
 
 /**
  * A stable urn:uuid for a child object (Classification, ExternalIdentifier) derived from its parent's id and
- * role, so the same entry always serialises to the same ids (RFC 9562 §5.5 name-based layout over SHA-1).
+ * role, so the same entry always serialises to the same ids. It is computed for every child of every object a
+ * query returns, so it uses four 32-bit FNV-1a hashes with different offsets rather than a cryptographic digest;
+ * the layout is an RFC 9562 §5.8 version 8 (custom) UUID.
  */
 export function derivedUuid(parentId: string, role: string): string {
-  const h = createHash("sha1").update(parentId).update("\u0000").update(role).digest();
-  h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
-  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString("hex");
-  return `urn:uuid:${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+  const state = parentState(parentId);
+  let hex = "";
+  for (const seed of state) {
+    let h: number = seed;
+    for (let i = 0; i < role.length; i++) {
+      h ^= role.charCodeAt(i);
+      h = Math.imul(h, FNV_PRIME_32);
+    }
+    hex += (h >>> 0).toString(16).padStart(8, "0");
+  }
+  const variant = ((Number.parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const FNV_OFFSETS = [0x811c9dc5, 0x050c5d1f, 0x6c62272e, 0x2f3b9b4d] as const;
+const FNV_PRIME_32 = 0x01000193;
+
+/** The four hash states after `parentId` and a separator, kept for the parents seen last (one object has many children). */
+const parentStates = new Map<string, readonly number[]>();
+
+function parentState(parentId: string): readonly number[] {
+  const known = parentStates.get(parentId);
+  if (known) return known;
+  const state = FNV_OFFSETS.map((offset) => {
+    let h: number = offset;
+    for (let i = 0; i < parentId.length; i++) {
+      h ^= parentId.charCodeAt(i);
+      h = Math.imul(h, FNV_PRIME_32);
+    }
+    return Math.imul(h, FNV_PRIME_32);
+  });
+  if (parentStates.size >= 256) parentStates.clear();
+  parentStates.set(parentId, state);
+  return state;
 }
 
 export function slot(name: string, values: readonly string[] | string | undefined): Slot | undefined {

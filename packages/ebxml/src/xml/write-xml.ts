@@ -36,6 +36,18 @@ function assignPrefixes(root: XmlElement, preferred: Readonly<Record<string, str
     used.add(p);
   };
   const walk = (el: XmlElement): void => {
+    if (el.raw) {
+      for (const [prefix, ns] of Object.entries(el.raw.prefixes)) {
+        const bound = map.get(ns);
+        if (bound === prefix) continue;
+        if (bound !== undefined || used.has(prefix)) {
+          throw new Error(`pre-serialised XML needs prefix ${prefix} for ${ns}, which is bound otherwise`);
+        }
+        map.set(ns, prefix);
+        used.add(prefix);
+      }
+      return;
+    }
     visit(el.ns);
     for (const a of el.attrs) visit(a.ns);
     for (const c of el.children) if (typeof c !== "string") walk(c);
@@ -45,6 +57,10 @@ function assignPrefixes(root: XmlElement, preferred: Readonly<Record<string, str
 }
 
 function writeElement(el: XmlElement, prefixOf: Map<string, string>, out: string[], isRoot: boolean): void {
+  if (el.raw && !isRoot) {
+    out.push(el.raw.xml);
+    return;
+  }
   const name = qname(el.ns, el.local, prefixOf, false);
   out.push("<", name);
   if (isRoot) {

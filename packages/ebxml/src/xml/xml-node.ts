@@ -15,6 +15,16 @@ export interface XmlElement {
   readonly children: readonly XmlNode[];
   /** Prefix the sender used; kept only to help write a familiar message, never to match names. */
   readonly prefix?: string;
+  /**
+   * Set on elements a writer serialised itself (large, regular structures such as ebRIM objects): the writer
+   * emits `xml` as is, with `prefixes` (prefix -> namespace) declared on the document root.
+   */
+  readonly raw?: RawXml;
+}
+
+export interface RawXml {
+  readonly xml: string;
+  readonly prefixes: Readonly<Record<string, string>>;
 }
 
 export type XmlNode = XmlElement | string;

@@ -23,5 +23,6 @@ export function createLogger(options: { service: string; level?: string; destina
       censor: "[redacted]",
     },
   };
-  return options.destination ? pino(config, options.destination) : pino(config);
+  // Asynchronous writes to stdout: a busy endpoint must not pay one write system call per log line.
+  return pino(config, options.destination ?? pino.destination({ dest: 1, sync: false }));
 }

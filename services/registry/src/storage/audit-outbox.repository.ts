@@ -23,17 +23,21 @@ export interface AuditEvent {
 
 /** Written in the same database transaction as the change it records, so neither exists without the other. */
 export async function appendAuditEvent(db: Db, event: AuditEvent): Promise<string> {
-  const eventId = randomUUID();
-  await db
-    .insertInto("audit_outbox")
-    .values({
-      event_id: eventId,
-      transaction: event.transaction,
-      outcome: event.outcome,
-      patient_id: event.patientId ?? null,
-      actor: JSON.stringify(event.actor),
-      detail: JSON.stringify(event.detail),
-    })
-    .execute();
+  const { eventId, insert } = auditEventInsert(db, event);
+  await insert.execute();
   return eventId;
+}
+
+/** The insert of one audit row, for callers that send it together with the change it records. */
+export function auditEventInsert(db: Db, event: AuditEvent) {
+  const eventId = randomUUID();
+  const insert = db.insertInto("audit_outbox").values({
+    event_id: eventId,
+    transaction: event.transaction,
+    outcome: event.outcome,
+    patient_id: event.patientId ?? null,
+    actor: JSON.stringify(event.actor),
+    detail: JSON.stringify(event.detail),
+  });
+  return { eventId, insert };
 }

@@ -44,35 +44,58 @@ async function lockRows(db: Db, uuids: readonly string[]): Promise<void> {
   await db.selectFrom("folder").select("entry_uuid").where("entry_uuid", "in", [...uuids]).forUpdate().execute();
 }
 
-/** DocumentEntries registered with one of these uniqueIds, with their hash (XDSDuplicateUniqueIdInRegistry). */
-export async function findDocumentsByUniqueId(db: Db, uniqueIds: readonly string[]): Promise<{ uniqueId: string; hash: string | null }[]> {
-  if (uniqueIds.length === 0) return [];
-  const rows = await db.selectFrom("document_entry").select(["unique_id", "hash"]).where("unique_id", "in", [...new Set(uniqueIds)]).execute();
-  return rows.map((r) => ({ uniqueId: r.unique_id, hash: r.hash }));
-}
-
-/** uniqueIds of submission sets and folders that are already taken. */
-export async function findTakenPackageUniqueIds(db: Db, uniqueIds: readonly string[]): Promise<Set<string>> {
-  if (uniqueIds.length === 0) return new Set();
-  const list = [...new Set(uniqueIds)];
-  const rows = await db
-    .selectFrom("submission_set")
-    .select("unique_id")
-    .where("unique_id", "in", list)
-    .unionAll(db.selectFrom("folder").select("unique_id").where("unique_id", "in", list))
-    .execute();
-  return new Set(rows.map((r) => r.unique_id));
+/** The patient as registration sees it: locked in share mode so that a merge waits for the registration. */
+export interface PatientForRegistration {
+  readonly status: "active" | "merged";
+  readonly mergedInto: string | null;
 }
 
 /**
- * Serialises registrations that touch the same uniqueIds (two concurrent submissions of one document), held until
- * the transaction ends; one round trip, keys taken in a fixed order so that two registrations cannot deadlock.
- * hashtext gives the 32-bit key PostgreSQL's advisory locks take.
+ * One round trip: the patient row (share-locked) and, when the patient exists, advisory locks on the submission's
+ * uniqueIds, so that two registrations of the same uniqueIds run one after the other (the second then sees the
+ * first). Keys are taken in a fixed order so that two registrations cannot deadlock; hashtext gives the 32-bit key
+ * PostgreSQL's advisory locks take. Without the patient the submission is refused and no lock is needed.
  */
-export async function lockUniqueIds(db: Transaction<RegistryDatabase>, uniqueIds: readonly string[]): Promise<void> {
+export async function lockPatientAndUniqueIds(
+  tx: Transaction<RegistryDatabase>,
+  patientId: string,
+  uniqueIds: readonly string[],
+): Promise<PatientForRegistration | undefined> {
   const keys = [...new Set(uniqueIds)].sort();
-  if (keys.length === 0) return;
-  await sql`SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(${keys}::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`.execute(db);
+  const row = await tx
+    .selectFrom("patient")
+    .select(["status", "merged_into"])
+    .where("patient_id", "=", patientId)
+    .where(
+      sql<boolean>`(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(${keys}::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n) AS locks) >= 0`,
+    )
+    .forShare()
+    .executeTakeFirst();
+  return row && { status: row.status, mergedInto: row.merged_into };
+}
+
+/** Registered uses of uniqueIds: DocumentEntries with their hash, and taken SubmissionSet or Folder uniqueIds. */
+export interface UniqueIdUses {
+  readonly documents: readonly { readonly uniqueId: string; readonly hash: string | null }[];
+  readonly packages: ReadonlySet<string>;
+}
+
+/** One round trip, after lockPatientAndUniqueIds (a later statement sees what the lock waited for). */
+export async function findUniqueIdUses(db: Db, documentIds: readonly string[], packageIds: readonly string[]): Promise<UniqueIdUses> {
+  const docs = [...new Set(documentIds)];
+  const packs = [...new Set(packageIds)];
+  if (docs.length === 0 && packs.length === 0) return { documents: [], packages: new Set() };
+  const rows = await db
+    .selectFrom("document_entry")
+    .select(["unique_id", sql<string>`coalesce(hash, '')`.as("hash"), sql<string>`'document'`.as("kind")])
+    .where("unique_id", "in", docs.length ? docs : [""])
+    .unionAll(db.selectFrom("submission_set").select(["unique_id", sql<string>`''`.as("hash"), sql<string>`'package'`.as("kind")]).where("unique_id", "in", packs.length ? packs : [""]))
+    .unionAll(db.selectFrom("folder").select(["unique_id", sql<string>`''`.as("hash"), sql<string>`'package'`.as("kind")]).where("unique_id", "in", packs.length ? packs : [""]))
+    .execute();
+  return {
+    documents: rows.filter((r) => r.kind === "document").map((r) => ({ uniqueId: r.unique_id, hash: r.hash || null })),
+    packages: new Set(rows.filter((r) => r.kind === "package").map((r) => r.unique_id)),
+  };
 }
 
 /** Folders the document is a member of (Folder -> DocumentEntry HasMember), for RPLC propagation. */
@@ -87,21 +110,18 @@ export async function findFoldersOfDocument(db: Db, documentUuid: string, hasMem
   return rows.map((r) => r.entry_uuid);
 }
 
-export async function setDocumentStatus(db: Db, uuids: readonly string[], status: string): Promise<void> {
-  if (uuids.length === 0) return;
-  await db.updateTable("document_entry").set({ status }).where("entry_uuid", "in", [...uuids]).execute();
+export function documentStatusUpdate(db: Db, uuids: readonly string[], status: string) {
+  return db.updateTable("document_entry").set({ status }).where("entry_uuid", "in", [...uuids]);
 }
 
 /** A folder's lastUpdateTime changes whenever a document joins it (ITI TF-3 4.2.3.4.4). */
-export async function touchFolders(db: Db, uuids: readonly string[], lastUpdateTime: string, key: string): Promise<void> {
-  if (uuids.length === 0) return;
-  await db
+export function folderTouchUpdate(db: Db, uuids: readonly string[], lastUpdateTime: string, key: string) {
+  return db
     .updateTable("folder")
     .set({
       last_update_time: lastUpdateTime,
       last_update_time_key: key,
       metadata: sql<string>`jsonb_set(metadata, '{lastUpdateTime}', to_jsonb(${lastUpdateTime}::text))`,
     })
-    .where("entry_uuid", "in", [...uuids])
-    .execute();
+    .where("entry_uuid", "in", [...uuids]);
 }

@@ -1,5 +1,5 @@
 import { DOCUMENT_ENTRY_TYPE, type Association, type DocumentEntry, type Folder, type SubmissionSet } from "@opendsp/ebxml";
-import type { Insertable, Transaction } from "kysely";
+import { sql, type Compilable, type Insertable, type Transaction } from "kysely";
 import { dtmKey } from "./dtm-key.js";
 import type {
   AssociationTable,
@@ -109,17 +109,40 @@ export function addSubmissionRows(rows: SubmissionRows, s: SubmissionToStore): v
   }
 }
 
-/** One multi-row insert per table, parents first. */
+/** One multi-row insert per table, parents first, all sent as one statement. */
 export async function insertRows(tx: Transaction<RegistryDatabase>, rows: SubmissionRows): Promise<void> {
-  if (rows.submissionSets.length) await tx.insertInto("submission_set").values(rows.submissionSets).execute();
-  if (rows.submissionSetAuthors.length) await tx.insertInto("submission_set_author").values(rows.submissionSetAuthors).execute();
-  if (rows.folders.length) await tx.insertInto("folder").values(rows.folders).execute();
-  if (rows.folderCodes.length) await tx.insertInto("folder_code").values(rows.folderCodes).execute();
-  if (rows.documentEntries.length) await tx.insertInto("document_entry").values(rows.documentEntries).execute();
-  if (rows.documentEntryCodes.length) await tx.insertInto("document_entry_code").values(rows.documentEntryCodes).execute();
-  if (rows.documentEntryAuthors.length) await tx.insertInto("document_entry_author").values(rows.documentEntryAuthors).execute();
-  if (rows.documentEntryReferenceIds.length) await tx.insertInto("document_entry_reference_id").values(rows.documentEntryReferenceIds).execute();
-  if (rows.associations.length) await tx.insertInto("association").values(rows.associations).execute();
+  await runAsOneStatement(tx, rowInserts(tx, rows));
+}
+
+/** The inserts of `rows`, one per table that has rows, parents first. */
+export function rowInserts(tx: Transaction<RegistryDatabase>, rows: SubmissionRows): Compilable[] {
+  const out: Compilable[] = [];
+  if (rows.submissionSets.length) out.push(tx.insertInto("submission_set").values(rows.submissionSets));
+  if (rows.submissionSetAuthors.length) out.push(tx.insertInto("submission_set_author").values(rows.submissionSetAuthors));
+  if (rows.folders.length) out.push(tx.insertInto("folder").values(rows.folders));
+  if (rows.folderCodes.length) out.push(tx.insertInto("folder_code").values(rows.folderCodes));
+  if (rows.documentEntries.length) out.push(tx.insertInto("document_entry").values(rows.documentEntries));
+  if (rows.documentEntryCodes.length) out.push(tx.insertInto("document_entry_code").values(rows.documentEntryCodes));
+  if (rows.documentEntryAuthors.length) out.push(tx.insertInto("document_entry_author").values(rows.documentEntryAuthors));
+  if (rows.documentEntryReferenceIds.length) out.push(tx.insertInto("document_entry_reference_id").values(rows.documentEntryReferenceIds));
+  if (rows.associations.length) out.push(tx.insertInto("association").values(rows.associations));
+  return out;
+}
+
+/**
+ * Runs data-modifying statements as one: all but the last become CTEs of the last (PostgreSQL runs data-modifying
+ * WITH queries in one statement, with foreign keys checked at its end). One round trip instead of one per table
+ * keeps a registration short.
+ */
+export async function runAsOneStatement(tx: Transaction<RegistryDatabase>, statements: readonly Compilable[]): Promise<void> {
+  const last = statements[statements.length - 1];
+  if (!last) return;
+  if (statements.length === 1) {
+    await sql`${last}`.execute(tx);
+    return;
+  }
+  const ctes = statements.slice(0, -1).map((q, i) => sql`${sql.id(`w${i}`)} AS (${q})`);
+  await sql`WITH ${sql.join(ctes)} ${last}`.execute(tx);
 }
 
 /** The stored JSON view leaves out availabilityStatus: the `status` column is the one truth. */

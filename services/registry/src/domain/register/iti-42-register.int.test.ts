@@ -142,6 +142,19 @@ describe.each(DATABASE_KINDS)("ITI-42 Register Document Set-b on %s", (kind) => 
     expect(await count("document_entry", patient)).toBe(1);
   });
 
+  it("two concurrent registrations of one document uniqueId with different hashes: one registers, one is refused", async () => {
+    const patient = newPatient();
+    await feed(patient);
+    const entry = dischargeLetterEntry(patient);
+    const other = { ...entry, hash: "1111111111111111111111111111111111111111" };
+    const results = await Promise.all(
+      [entry, other].map((e) => register(registerRequestElement({ submissionSet: submissionSetFor(patient), documentEntries: [e] }))),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([RESPONSE_STATUS.success, RESPONSE_STATUS.failure].sort());
+    expect(results.flatMap(codesOf)).toEqual(["XDSDuplicateUniqueIdInRegistry"]);
+    expect(await count("document_entry", patient)).toBe(1);
+  });
+
   it("RPLC: the original becomes Deprecated; replacing it again is XDSRegistryDeprecatedDocumentError", async () => {
     const patient = newPatient();
     await feed(patient);

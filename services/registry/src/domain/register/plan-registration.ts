@@ -7,14 +7,12 @@ import {
 } from "@opendsp/ebxml";
 import type { Transaction } from "kysely";
 import { randomUUID } from "node:crypto";
-import { findPatient } from "../../storage/patient.repository.js";
 import type { RegistryDatabase } from "../../storage/registry-database.js";
 import {
-  findDocumentsByUniqueId,
   findFoldersOfDocument,
   findRegisteredObjects,
-  findTakenPackageUniqueIds,
-  lockUniqueIds,
+  findUniqueIdUses,
+  lockPatientAndUniqueIds,
   type RegisteredObject,
 } from "../../storage/registry-lookup.repository.js";
 import type { SubmissionToStore } from "../../storage/submission.repository.js";
@@ -55,16 +53,18 @@ export async function planRegistration(
   const where = (o: { entryUuid: string; uniqueId?: string | undefined }): string =>
     o.uniqueId ? `${o.entryUuid} (${o.uniqueId})` : o.entryUuid;
 
-  // ITI TF-2b 3.42.4.1.3.5: the patient must be known to the registry through the identity feed.
-  // A share lock: a merge of this patient waits until the registration is committed (or the other way round).
-  const patient = await findPatient(tx, patientId, "share");
+  // ITI TF-2b 3.42.4.1.3.5: the patient must be known to the registry through the identity feed. The share lock
+  // makes a merge of this patient wait until the registration is committed (or the other way round).
+  const docIds = md.documentEntries.flatMap((d) => (d.uniqueId ? [d.uniqueId] : []));
+  const packageIds = [...md.submissionSets, ...md.folders].flatMap((p) => (p.uniqueId ? [p.uniqueId] : []));
+  const patient = await lockPatientAndUniqueIds(tx, patientId, [...docIds, ...packageIds]);
   if (!patient) {
     problems.error(where(ss), `patient ${patientId} is not known to the registry (no identity feed received for it)`, "XDSUnknownPatientId");
   } else if (patient.status === "merged") {
     problems.error(where(ss), `patient ${patientId} was merged into another identifier; submit under the surviving one`, "XDSUnknownPatientId");
   }
 
-  await checkUniqueIds(tx, md, problems, where);
+  if (patient) await checkUniqueIds(tx, md, docIds, packageIds, problems, where);
 
   const inMessage = new Set([...md.submissionSets, ...md.documentEntries, ...md.folders, ...md.associations].map((o) => o.entryUuid));
   // Only ids the sender chose can collide with registered objects; the ones assigned just now are new.
@@ -141,22 +141,20 @@ export async function planRegistration(
 async function checkUniqueIds(
   tx: Transaction<RegistryDatabase>,
   md: XdsMetadata,
+  docIds: readonly string[],
+  packageIds: readonly string[],
   problems: Problems,
   where: (o: { entryUuid: string; uniqueId?: string | undefined }) => string,
 ): Promise<void> {
-  const docIds = md.documentEntries.flatMap((d) => (d.uniqueId ? [d.uniqueId] : []));
-  const packageIds = [...md.submissionSets, ...md.folders].flatMap((p) => (p.uniqueId ? [p.uniqueId] : []));
-  await lockUniqueIds(tx, [...docIds, ...packageIds]);
-  const existing = await findDocumentsByUniqueId(tx, docIds);
+  const uses = await findUniqueIdUses(tx, docIds, packageIds);
   for (const d of md.documentEntries) {
-    const other = existing.find((e) => e.uniqueId === d.uniqueId && (e.hash ?? "") !== (d.hash ?? "").toLowerCase());
+    const other = uses.documents.find((e) => e.uniqueId === d.uniqueId && (e.hash ?? "") !== (d.hash ?? "").toLowerCase());
     if (other) {
       problems.error(where(d), `uniqueId ${d.uniqueId} is registered for a document with another hash`, "XDSDuplicateUniqueIdInRegistry");
     }
   }
-  const taken = await findTakenPackageUniqueIds(tx, packageIds);
   for (const p of [...md.submissionSets, ...md.folders]) {
-    if (p.uniqueId && taken.has(p.uniqueId)) {
+    if (p.uniqueId && uses.packages.has(p.uniqueId)) {
       problems.error(where(p), `uniqueId ${p.uniqueId} is already registered`, "XDSDuplicateUniqueIdInRegistry");
     }
   }

@@ -11,10 +11,10 @@ import {
   type XdsError,
 } from "@opendsp/ebxml";
 import type { Logger } from "@opendsp/platform";
-import { appendAuditEvent, type AuditActor } from "../../storage/audit-outbox.repository.js";
+import { appendAuditEvent, auditEventInsert, type AuditActor } from "../../storage/audit-outbox.repository.js";
 import { dtmKey } from "../../storage/dtm-key.js";
-import { setDocumentStatus, touchFolders } from "../../storage/registry-lookup.repository.js";
-import { insertSubmission } from "../../storage/submission.repository.js";
+import { documentStatusUpdate, folderTouchUpdate } from "../../storage/registry-lookup.repository.js";
+import { addSubmissionRows, emptyRows, rowInserts, runAsOneStatement } from "../../storage/submission.repository.js";
 import type { RegistryDeps } from "../../registry-deps.js";
 import { assignEntryUuids } from "./assign-entry-uuids.js";
 import { planRegistration } from "./plan-registration.js";
@@ -54,10 +54,9 @@ export async function registerSubmission(
     return await deps.db.transaction().execute(async (tx) => {
       const plan = await planRegistration(tx, withUuids, problems, now, newlyAssigned);
       if (hasErrors(problems.list)) throw new Refused();
-      await insertSubmission(tx, plan.store);
-      await setDocumentStatus(tx, plan.deprecate, OBJECT_STATUS.deprecated);
-      await touchFolders(tx, plan.touchFolders, now, dtmKey(now) ?? now);
-      await appendAuditEvent(tx, {
+      const rows = emptyRows();
+      addSubmissionRows(rows, plan.store);
+      const audit = auditEventInsert(tx, {
         transaction: "ITI-42",
         outcome: "success",
         patientId,
@@ -70,7 +69,14 @@ export async function registerSubmission(
           deprecated: plan.deprecate,
         },
       });
-      log.info({ documents: plan.store.documentEntries.length, folders: plan.store.folders.length, deprecated: plan.deprecate.length }, "ITI-42 registered");
+      // Rows, deprecations, folder updates and the audit row travel as one statement (one round trip).
+      await runAsOneStatement(tx, [
+        ...rowInserts(tx, rows),
+        ...(plan.deprecate.length ? [documentStatusUpdate(tx, plan.deprecate, OBJECT_STATUS.deprecated)] : []),
+        ...(plan.touchFolders.length ? [folderTouchUpdate(tx, plan.touchFolders, now, dtmKey(now) ?? now)] : []),
+        audit.insert,
+      ]);
+      log.debug({ documents: plan.store.documentEntries.length, folders: plan.store.folders.length, deprecated: plan.deprecate.length }, "ITI-42 registered");
       return registryResponseOf(problems.list);
     });
   } catch (err) {

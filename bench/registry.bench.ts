@@ -22,7 +22,7 @@ const { values: args } = parseArgs({
   options: { documents: { type: "string", default: "1000000" }, reuse: { type: "boolean", default: false } },
 });
 const TOTAL = Number(args.documents);
-const DB_NAME = "opendsp_bench_registry";
+const DB_NAME = process.env["BENCH_REGISTRY_DB"] ?? "opendsp_bench_registry";
 const CLIENTS = 4;
 const SUBMISSIONS = 2000;
 const QUERIES = 2000;

@@ -7,7 +7,7 @@ export { writeXml, escapeAttribute, escapeText, type WriteXmlOptions } from "./x
 export * from "./rim/rim-types.js";
 export { Problems } from "./problems.js";
 export { readRegistryObjectList, readIdentifiable, readSlot, readSlots } from "./rim/read-rim.js";
-export { writeIdentifiable, writeSlot } from "./rim/write-rim.js";
+export { renderRegistryObject, writeIdentifiable, writePreRendered, writeSlot } from "./rim/write-rim.js";
 export * from "./messages/message-io.js";
 export * from "./messages/document-payload.js";
 export * from "./messages/submit-objects-request.js";

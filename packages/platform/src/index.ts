@@ -3,3 +3,6 @@ export { ConfigError, loadConfig } from "./config/load-config.js";
 export { createLogger, type Logger } from "./logging/logger.js";
 export { openDatabase, type Database, type DatabaseKind, type DatabaseOptions } from "./db/database.js";
 export { migrateToLatest, type MigrationSet } from "./db/migrate.js";
+export { passSoapBodiesThrough, registerSoapEndpoint } from "./http/soap-endpoint.route.js";
+export { createHttpApp } from "./http/create-http-app.js";
+export * from "./blob/index.js";

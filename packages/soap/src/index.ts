@@ -3,3 +3,4 @@ export * from "./envelope/index.js";
 export * from "./mtom/index.js";
 export * from "./xop/index.js";
 export * from "./server/index.js";
+export * from "./client/index.js";

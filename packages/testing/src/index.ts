@@ -8,3 +8,5 @@ export {
   registerRequestElement,
   submissionSetFor,
 } from "./xds-submission.builder.js";
+export { startRegistryProcess, type RegistryProcess } from "./registry-process.js";
+export { startS3TestServer, type S3TestServer } from "./s3-test-server.js";

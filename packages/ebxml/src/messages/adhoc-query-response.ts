@@ -1,8 +1,8 @@
 import { NS } from "../vocabulary.js";
 import { readRegistryObjectList, readSlots } from "../rim/read-rim.js";
-import { writeIdentifiable, writeSlot } from "../rim/write-rim.js";
+import { writeIdentifiable, writePreRendered, writeSlot } from "../rim/write-rim.js";
 import type { Problems } from "../problems.js";
-import type { Identifiable, Slot } from "../rim/rim-types.js";
+import type { Identifiable, PreRenderedObject, Slot } from "../rim/rim-types.js";
 import { attribute, element, firstChild, type XmlElement } from "../xml/xml-node.js";
 import { parseMessage, serializeMessage, type MessageInput, type ParseOptions } from "./message-io.js";
 import { readRegistryErrorList, writeRegistryErrorList, type RegistryError } from "./registry-response.js";
@@ -17,6 +17,11 @@ export interface AdhocQueryResponse {
   readonly errors: readonly RegistryError[];
   readonly objects: readonly Identifiable[];
 }
+
+/** A response to write: a registry may answer with objects it stored pre-rendered. */
+export type OutgoingAdhocQueryResponse = Omit<AdhocQueryResponse, "objects"> & {
+  readonly objects: readonly (Identifiable | PreRenderedObject)[];
+};
 
 export const ADHOC_QUERY_RESPONSE = { ns: NS.query, local: "AdhocQueryResponse" } as const;
 
@@ -39,7 +44,7 @@ export function readAdhocQueryResponse(el: XmlElement, ctx: Problems): AdhocQuer
 }
 
 /** RegistryObjectList is always written, even empty: NIST's validator expects it on a Success. */
-export function writeAdhocQueryResponse(res: AdhocQueryResponse): XmlElement {
+export function writeAdhocQueryResponse(res: OutgoingAdhocQueryResponse): XmlElement {
   return element(
     NS.query,
     "AdhocQueryResponse",
@@ -47,7 +52,7 @@ export function writeAdhocQueryResponse(res: AdhocQueryResponse): XmlElement {
     [
       res.responseSlots.length > 0 && element(NS.rs, "ResponseSlotList", {}, res.responseSlots.map(writeSlot)),
       writeRegistryErrorList(res.errors),
-      element(NS.rim, "RegistryObjectList", {}, res.objects.map(writeIdentifiable)),
+      element(NS.rim, "RegistryObjectList", {}, res.objects.map((o) => (o.kind === "PreRendered" ? writePreRendered(o) : writeIdentifiable(o)))),
     ],
   );
 }
@@ -56,6 +61,6 @@ export function parseAdhocQueryResponse(input: MessageInput, options?: ParseOpti
   return parseMessage(input, ADHOC_QUERY_RESPONSE, readAdhocQueryResponse, options);
 }
 
-export function serializeAdhocQueryResponse(res: AdhocQueryResponse): string {
+export function serializeAdhocQueryResponse(res: OutgoingAdhocQueryResponse): string {
   return serializeMessage(writeAdhocQueryResponse(res));
 }

@@ -6,6 +6,8 @@ import { parseXml } from "../xml/parse-xml.js";
 import { childElements, firstChild } from "../xml/xml-node.js";
 import { xdsError, xdsWarning } from "../xds-error.js";
 import { parseAdhocQueryRequest } from "./adhoc-query-request.js";
+import { parseAdhocQueryResponse, serializeAdhocQueryResponse } from "./adhoc-query-response.js";
+import { renderRegistryObject } from "../rim/write-rim.js";
 import { parseProvideAndRegisterRequest, serializeProvideAndRegisterRequest } from "./provide-and-register-request.js";
 import { parseRegistryResponse, registryResponseOf, serializeRegistryResponse } from "./registry-response.js";
 import { parseRemoveObjectsRequest } from "./remove-objects-request.js";
@@ -212,5 +214,25 @@ describe("RetrieveDocumentSet", () => {
     const back = parseRetrieveDocumentSetResponse(serializeRetrieveDocumentSetResponse(res));
     expect(back.ok).toBe(true);
     if (back.ok) expect(back.value).toEqual(res);
+  });
+});
+
+describe("pre-rendered LeafClass objects", () => {
+  it("answer with the stored XML and the current status spliced in, reading back as the original object", () => {
+    const r = parseSubmitObjectsRequest(sample("dcm4chee-xds2/RegisterOneDocument.xml"));
+    if (!r.ok) throw new Error("sample does not parse");
+    const original = r.value.objects.find((o) => o.kind === "ExtrinsicObject");
+    if (!original || original.kind !== "ExtrinsicObject") throw new Error("no ExtrinsicObject");
+    const { status: _status, ...withoutStatus } = original;
+    const stored = renderRegistryObject(withoutStatus);
+    const response = serializeAdhocQueryResponse({
+      status: RESPONSE_STATUS.success,
+      responseSlots: [],
+      errors: [],
+      objects: [{ kind: "PreRendered", id: original.id, xml: stored, status: "urn:oasis:names:tc:ebxml-regrep:StatusType:Deprecated" }],
+    });
+    const back = parseAdhocQueryResponse(response);
+    if (!back.ok) throw new Error(JSON.stringify(back.errors));
+    expect(back.value.objects).toEqual([{ ...withoutStatus, status: "urn:oasis:names:tc:ebxml-regrep:StatusType:Deprecated" }]);
   });
 });

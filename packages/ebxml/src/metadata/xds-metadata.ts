@@ -1,5 +1,6 @@
 import type { Problems } from "../problems.js";
-import type { Classification, ExternalIdentifier, Identifiable, ObjectRef, RegistryObject } from "../rim/rim-types.js";
+import type { Classification, ExternalIdentifier, Identifiable, ObjectRef, RegistryObject, RegistryPackage } from "../rim/rim-types.js";
+import { IDENTIFICATION_SCHEME } from "../vocabulary.js";
 import { associationFromRim, associationToRim, type Association } from "./association.js";
 import { documentEntryFromRim, documentEntryToRim, type DocumentEntry } from "./document-entry.js";
 import { folderFromRim, folderToRim, isFolderPackage, type Folder } from "./folder.js";
@@ -70,8 +71,17 @@ export function xdsMetadataFromRim(objects: readonly Identifiable[], ctx?: Probl
         break;
       case "RegistryPackage": {
         const p = joined(o) as typeof o;
-        const isSs = isSubmissionSetPackage(p, none);
-        const isFolder = isFolderPackage(p, none);
+        let isSs = isSubmissionSetPackage(p, none);
+        let isFolder = isFolderPackage(p, none);
+        if (!isSs && !isFolder) {
+          // Some senders leave out the classification node (ITI TF-3 4.2.1.3) but identify the package by its
+          // XDSSubmissionSet.* or XDSFolder.* external identifiers; the package is read as that, with a warning.
+          isSs = hasIdentifierOf(p, SUBMISSION_SET_SCHEMES);
+          isFolder = hasIdentifierOf(p, FOLDER_SCHEMES);
+          if (isSs !== isFolder) {
+            ctx?.warning(o.id, `RegistryPackage has no ${isSs ? "SubmissionSet" : "Folder"} classification node; read as one from its external identifiers`);
+          }
+        }
         if (isSs && isFolder) ctx?.error(o.id, "a RegistryPackage cannot be both a SubmissionSet and a Folder");
         else if (isSs) md.submissionSets.push(submissionSetFromRim(p, none));
         else if (isFolder) md.folders.push(folderFromRim(p, none));
@@ -101,6 +111,17 @@ export function xdsMetadataToRim(md: XdsMetadata): Identifiable[] {
     ...md.associations.map(associationToRim),
     ...md.objectRefs,
   ];
+}
+
+const SUBMISSION_SET_SCHEMES: ReadonlySet<string> = new Set([
+  IDENTIFICATION_SCHEME.submissionSetUniqueId,
+  IDENTIFICATION_SCHEME.submissionSetPatientId,
+  IDENTIFICATION_SCHEME.submissionSetSourceId,
+]);
+const FOLDER_SCHEMES: ReadonlySet<string> = new Set([IDENTIFICATION_SCHEME.folderUniqueId, IDENTIFICATION_SCHEME.folderPatientId]);
+
+function hasIdentifierOf(p: RegistryPackage, schemes: ReadonlySet<string>): boolean {
+  return p.externalIdentifiers.some((e) => schemes.has(e.identificationScheme));
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

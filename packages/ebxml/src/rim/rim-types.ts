@@ -81,3 +81,14 @@ export interface ObjectRef {
 
 export type RegistryObject = ExtrinsicObject | RegistryPackage | RimAssociation | Classification | ExternalIdentifier;
 export type Identifiable = RegistryObject | ObjectRef;
+
+/**
+ * A registry object already serialised by renderRegistryObject (stored at registration, so a LeafClass answer
+ * needs no rendering); `status` is spliced into its start tag when written.
+ */
+export interface PreRenderedObject {
+  readonly kind: "PreRendered";
+  readonly id: string;
+  readonly xml: string;
+  readonly status?: string;
+}

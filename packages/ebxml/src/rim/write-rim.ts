@@ -6,6 +6,7 @@ import type {
   ExternalIdentifier,
   Identifiable,
   InternationalString,
+  PreRenderedObject,
   RegistryObjectBase,
   Slot,
   VersionInfo,
@@ -23,6 +24,24 @@ export function writeIdentifiable(obj: Identifiable): XmlElement {
   const out: string[] = [];
   appendIdentifiable(out, obj);
   return rawRim(obj.kind, out.join(""));
+}
+
+/** The XML text of a registry object, to store and later answer with as a PreRenderedObject. */
+export function renderRegistryObject(obj: Identifiable): string {
+  const out: string[] = [];
+  appendIdentifiable(out, obj);
+  return out.join("");
+}
+
+/**
+ * A pre-rendered object as an element to write: the stored text with ` status="…"` placed right after the element
+ * name (attribute order carries no meaning in XML). The stored text must have been rendered without a status.
+ */
+export function writePreRendered(obj: PreRenderedObject): XmlElement {
+  const kind = /^<rim:([A-Za-z]+)/.exec(obj.xml)?.[1];
+  if (!kind) throw new Error(`pre-rendered object ${obj.id} does not start with a rim element`);
+  const xml = obj.status === undefined ? obj.xml : `<rim:${kind} status="${escapeAttribute(obj.status)}"${obj.xml.slice(kind.length + 5)}`;
+  return rawRim(kind, xml);
 }
 
 export function writeSlot(s: Slot): XmlElement {

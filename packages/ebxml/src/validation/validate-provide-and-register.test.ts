@@ -35,16 +35,14 @@ describe("validateProvideAndRegister (ITI-41)", () => {
     expect(result.metadata.documentEntries).toHaveLength(1);
   });
 
-  it("xcadocumentsource iti41-request2.xml (SOAP envelope): the SubmissionSet RegistryPackage is not classified as one", () => {
-    // The message has no Classification with classificationNode urn:uuid:a54d6aa5-... for SubmissionSet01, so no
-    // object of it is a SubmissionSet (ITI TF-3 4.2.3.3, 4.1.4). Its metadata and document are otherwise complete.
+  it("xcadocumentsource iti41-request2.xml (SOAP envelope): a SubmissionSet known by its identifiers only is accepted with a warning", () => {
+    // The message has no Classification with classificationNode urn:uuid:a54d6aa5-... for SubmissionSet01 (ITI TF-3
+    // 4.2.1.3); its XDSSubmissionSet.* external identifiers say what it is, so it is read as the SubmissionSet.
     const req = loadFromEnvelope("xcadocumentsource/iti41-request2.xml");
     const errors = validateProvideAndRegister(req).errors;
-    expect(errors.map((e) => [e.errorCode, e.location])).toEqual([
-      ["XDSRepositoryMetadataError", "SubmissionSet01"],
-      ["XDSRepositoryMetadataError", "SubmitObjectsRequest"],
+    expect(errors.map((e) => [e.errorCode, e.location, e.severity])).toEqual([
+      ["XDSRepositoryMetadataError", "SubmissionSet01", "urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Warning"],
     ]);
-    expect(errors[1]?.codeContext).toContain("exactly one XDSSubmissionSet");
 
     const fixed: ProvideAndRegisterDocumentSetRequest = {
       ...req,

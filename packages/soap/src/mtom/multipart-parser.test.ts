@@ -200,7 +200,12 @@ const tricky = (boundary: string): fc.Arbitrary<Uint8Array> =>
     ),
   );
 
-const attachmentBytes = fc.array(tricky(BOUNDARY), { maxLength: 12 }).map((pieces) => Buffer.concat(pieces));
+// Pieces may join into the whole boundary; RFC 2046 §5.1.1 has the sender pick a boundary that occurs in no
+// part, so such content is not a message a sender can produce and is left out.
+const attachmentBytes = fc
+  .array(tricky(BOUNDARY), { maxLength: 12 })
+  .map((pieces) => Buffer.concat(pieces))
+  .filter((bytes) => !bytes.includes(`--${BOUNDARY}`));
 
 async function roundTrip(message: Buffer, contentType: string, cuts: readonly number[]): Promise<{ root: Buffer; attachments: [string, Buffer][] }> {
   const msg = await readMtomMessage(chunked(message, cuts), contentType);

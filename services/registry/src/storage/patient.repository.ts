@@ -52,17 +52,19 @@ export interface ReassignedCounts {
  */
 export async function reassignPatientEntries(tx: Transaction<RegistryDatabase>, fromId: string, toId: string): Promise<ReassignedCounts> {
   const metadata = sql<string>`jsonb_set(metadata, '{patientId}', to_jsonb(${toId}::text))`;
+  // The stored LeafClass XML names the old id: answer from the metadata (leaf_xml NULL) from now on.
+  const changes = { patient_id: toId, metadata, leaf_xml: null };
   const documents = await tx
     .updateTable("document_entry")
-    .set({ patient_id: toId, metadata })
+    .set(changes)
     .where("patient_id", "=", fromId)
     .executeTakeFirst();
   const sets = await tx
     .updateTable("submission_set")
-    .set({ patient_id: toId, metadata })
+    .set(changes)
     .where("patient_id", "=", fromId)
     .executeTakeFirst();
-  const folders = await tx.updateTable("folder").set({ patient_id: toId, metadata }).where("patient_id", "=", fromId).executeTakeFirst();
+  const folders = await tx.updateTable("folder").set(changes).where("patient_id", "=", fromId).executeTakeFirst();
   return {
     documentEntries: Number(documents.numUpdatedRows),
     submissionSets: Number(sets.numUpdatedRows),

@@ -25,6 +25,8 @@ export interface SubmissionSetTable {
   content_type_code: string | null;
   content_type_scheme: string | null;
   home_community_id: string | null;
+  /** LeafClass XML rendered at registration, without status; NULL: render from `metadata`. */
+  leaf_xml: ColumnType<string | null, string | null | undefined, string | null>;
   metadata: Json<unknown>;
   registered_at: Timestamp;
 }
@@ -61,6 +63,8 @@ export interface DocumentEntryTable {
   type_code: string | null;
   type_code_scheme: string | null;
   submission_set_uuid: string;
+  /** LeafClass XML rendered at registration, without status; NULL: render from `metadata`. */
+  leaf_xml: ColumnType<string | null, string | null | undefined, string | null>;
   metadata: Json<unknown>;
   registered_at: Timestamp;
 }
@@ -87,6 +91,8 @@ export interface FolderTable {
   last_update_time: string | null;
   last_update_time_key: string | null;
   home_community_id: string | null;
+  /** LeafClass XML rendered at registration, without status; NULL: render from `metadata`. */
+  leaf_xml: ColumnType<string | null, string | null | undefined, string | null>;
   metadata: Json<unknown>;
   registered_at: Timestamp;
 }
@@ -103,6 +109,8 @@ export interface AssociationTable {
   source_uuid: string;
   target_uuid: string;
   status: string;
+  /** LeafClass XML rendered at registration, without status; NULL: render from `metadata`. */
+  leaf_xml: ColumnType<string | null, string | null | undefined, string | null>;
   metadata: Json<unknown>;
   registered_at: Timestamp;
 }

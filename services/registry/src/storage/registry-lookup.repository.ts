@@ -121,6 +121,8 @@ export function folderTouchUpdate(db: Db, uuids: readonly string[], lastUpdateTi
     .set({
       last_update_time: lastUpdateTime,
       last_update_time_key: key,
+      // The stored LeafClass XML holds the old lastUpdateTime: answer from the metadata until it is rendered again.
+      leaf_xml: null,
       metadata: sql<string>`jsonb_set(metadata, '{lastUpdateTime}', to_jsonb(${lastUpdateTime}::text))`,
     })
     .where("entry_uuid", "in", [...uuids]);

@@ -1,4 +1,16 @@
-import { DOCUMENT_ENTRY_TYPE, type Association, type DocumentEntry, type Folder, type SubmissionSet } from "@opendsp/ebxml";
+import {
+  DOCUMENT_ENTRY_TYPE,
+  associationToRim,
+  documentEntryToRim,
+  folderToRim,
+  renderRegistryObject,
+  submissionSetToRim,
+  type Association,
+  type DocumentEntry,
+  type Folder,
+  type Identifiable,
+  type SubmissionSet,
+} from "@opendsp/ebxml";
 import { sql, type Compilable, type Insertable, type Transaction } from "kysely";
 import { dtmKey } from "./dtm-key.js";
 import type {
@@ -70,6 +82,7 @@ export function addSubmissionRows(rows: SubmissionRows, s: SubmissionToStore): v
     content_type_scheme: ss.contentTypeCode?.codingScheme ?? null,
     home_community_id: ss.homeCommunityId ?? null,
     metadata: viewJson(ss),
+    leaf_xml: leafXml(ss, submissionSetToRim),
   });
   for (const a of ss.authors) if (a.person) rows.submissionSetAuthors.push({ entry_uuid: ss.entryUuid, person: a.person });
   for (const f of s.folders) {
@@ -83,6 +96,7 @@ export function addSubmissionRows(rows: SubmissionRows, s: SubmissionToStore): v
       last_update_time_key: dtmKey(f.lastUpdateTime),
       home_community_id: f.homeCommunityId ?? null,
       metadata: viewJson(f),
+      leaf_xml: leafXml(f, folderToRim),
     });
     for (const c of f.codeList) rows.folderCodes.push({ entry_uuid: f.entryUuid, code: c.code, coding_scheme: c.codingScheme });
   }
@@ -105,6 +119,7 @@ export function addSubmissionRows(rows: SubmissionRows, s: SubmissionToStore): v
       target_uuid: a.targetUuid,
       status: status(a),
       metadata: viewJson(a),
+      leaf_xml: leafXml(a, associationToRim),
     });
   }
 }
@@ -145,10 +160,19 @@ export async function runAsOneStatement(tx: Transaction<RegistryDatabase>, state
   await sql`WITH ${sql.join(ctes)} ${last}`.execute(tx);
 }
 
+/** The LeafClass XML of a view, rendered once here; the status is spliced in when a query answers with it. */
+function leafXml<T extends { availabilityStatus?: string }>(view: T, toRim: (v: T) => Identifiable): string {
+  return renderRegistryObject(toRim(withoutStatus(view)));
+}
+
+function withoutStatus<T extends { availabilityStatus?: string }>(view: T): T {
+  const { availabilityStatus: _status, ...rest } = view;
+  return rest as T;
+}
+
 /** The stored JSON view leaves out availabilityStatus: the `status` column is the one truth. */
 function viewJson<T extends { availabilityStatus?: string }>(view: T): string {
-  const { availabilityStatus: _status, ...rest } = view;
-  return JSON.stringify(rest);
+  return JSON.stringify(withoutStatus(view));
 }
 
 function status(view: { availabilityStatus?: string }): string {
@@ -185,5 +209,6 @@ function documentEntryRow(de: DocumentEntry, submissionSetUuid: string): Inserta
     type_code_scheme: de.typeCode?.codingScheme ?? null,
     submission_set_uuid: submissionSetUuid,
     metadata: viewJson(de),
+    leaf_xml: leafXml(de, documentEntryToRim),
   };
 }

@@ -1,4 +1,4 @@
-import { RETURN_TYPE, xdsError, type AdhocQueryRequest, type AdhocQueryResponse, type XdsError } from "@opendsp/ebxml";
+import { RETURN_TYPE, xdsError, type AdhocQueryRequest, type OutgoingAdhocQueryResponse, type XdsError } from "@opendsp/ebxml";
 import type { Logger } from "@opendsp/platform";
 import { appendAuditEvent, type AuditActor } from "../../storage/audit-outbox.repository.js";
 import type { RegistryDeps } from "../../registry-deps.js";
@@ -27,7 +27,7 @@ interface QueryAudit {
  * one REPEATABLE READ transaction (every step of a composite query sees the same registry state), with the audit
  * row written in that same transaction. Refusals get their own audit row; every outcome is audited.
  */
-export async function runStoredQuery(deps: RegistryDeps, request: AdhocQueryRequest, actor: AuditActor, log?: Logger): Promise<AdhocQueryResponse> {
+export async function runStoredQuery(deps: RegistryDeps, request: AdhocQueryRequest, actor: AuditActor, log?: Logger): Promise<OutgoingAdhocQueryResponse> {
   const queryId = request.query.id;
   const returnType = request.returnType;
   const definition = STORED_QUERIES.get(queryId);
@@ -82,7 +82,7 @@ export async function refuseQuery(
   audit: QueryAudit,
   actor: AuditActor,
   log?: Logger,
-): Promise<AdhocQueryResponse> {
+): Promise<OutgoingAdhocQueryResponse> {
   log?.info({ codes: [...new Set(errors.map((e) => e.errorCode))] }, "ITI-18 refused");
   try {
     await appendAuditEvent(deps.db, failureAudit(audit, errors, actor));

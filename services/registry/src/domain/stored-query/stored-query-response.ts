@@ -3,8 +3,13 @@ import {
   RETURN_TYPE,
   toRegistryError,
   xdsMetadataToRim,
-  type AdhocQueryResponse,
+  associationToRim,
+  documentEntryToRim,
+  folderToRim,
+  submissionSetToRim,
   type Identifiable,
+  type OutgoingAdhocQueryResponse,
+  type PreRenderedObject,
   type ObjectRef,
   type XdsError,
 } from "@opendsp/ebxml";
@@ -13,16 +18,17 @@ import {
   loadAssociationViews,
   loadDocumentEntryViews,
   loadFolderViews,
+  loadLeafObjects,
   loadSubmissionSetViews,
 } from "../../storage/query/registry-object-view.repository.js";
 import { idsOf, type QueryMatches } from "./stored-query.definition.js";
 
 /** Errors travel inside the AdhocQueryResponse with status Failure, never as SOAP Faults (ITI TF-2a 3.18.4.1.3). */
-export function failureResponse(errors: readonly XdsError[]): AdhocQueryResponse {
+export function failureResponse(errors: readonly XdsError[]): OutgoingAdhocQueryResponse {
   return { status: RESPONSE_STATUS.failure, responseSlots: [], errors: errors.map(toRegistryError), objects: [] };
 }
 
-export function successResponse(objects: readonly Identifiable[]): AdhocQueryResponse {
+export function successResponse(objects: readonly (Identifiable | PreRenderedObject)[]): OutgoingAdhocQueryResponse {
   return { status: RESPONSE_STATUS.success, responseSlots: [], errors: [], objects };
 }
 
@@ -31,7 +37,12 @@ export function successResponse(objects: readonly Identifiable[]): AdhocQueryRes
  * (ObjectRef), SubmissionSets, Folders, DocumentEntries then Associations. `home` is the registry's
  * homeCommunityId when it belongs to a community (ITI TF-3 4.2.3.2.11); it replaces what a source may have sent.
  */
-export async function resultObjects(db: QueryDb, found: QueryMatches, returnType: string, home: string | undefined): Promise<Identifiable[]> {
+export async function resultObjects(
+  db: QueryDb,
+  found: QueryMatches,
+  returnType: string,
+  home: string | undefined,
+): Promise<(Identifiable | PreRenderedObject)[]> {
   const ids = {
     submissionSets: unique(idsOf(found.submissionSets)),
     folders: unique(idsOf(found.folders)),
@@ -42,7 +53,16 @@ export async function resultObjects(db: QueryDb, found: QueryMatches, returnType
     const all = [...ids.submissionSets, ...ids.folders, ...ids.documentEntries, ...ids.associations];
     return all.map((id): ObjectRef => (home === undefined ? { kind: "ObjectRef", id } : { kind: "ObjectRef", id, home }));
   }
-  const withHome = <T extends { readonly homeCommunityId?: string }>(view: T): T => (home === undefined ? view : { ...view, homeCommunityId: home });
+  if (home === undefined) {
+    // The objects as stored at registration, status spliced in: no rendering per query.
+    return [
+      ...(await loadLeafObjects(db, "submission_set", ids.submissionSets, submissionSetToRim)),
+      ...(await loadLeafObjects(db, "folder", ids.folders, folderToRim)),
+      ...(await loadLeafObjects(db, "document_entry", ids.documentEntries, documentEntryToRim)),
+      ...(await loadLeafObjects(db, "association", ids.associations, associationToRim)),
+    ];
+  }
+  const withHome = <T extends { readonly homeCommunityId?: string }>(view: T): T => ({ ...view, homeCommunityId: home });
   return xdsMetadataToRim({
     submissionSets: (await loadSubmissionSetViews(db, ids.submissionSets)).map(withHome),
     folders: (await loadFolderViews(db, ids.folders)).map(withHome),

@@ -1,4 +1,5 @@
-import type { Association, DocumentEntry, Folder, SubmissionSet } from "@opendsp/ebxml";
+import type { Association, DocumentEntry, Folder, Identifiable, PreRenderedObject, SubmissionSet } from "@opendsp/ebxml";
+import { sql } from "kysely";
 import type { QueryDb } from "./query-filter.types.js";
 import { anyOf } from "./sql-conditions.js";
 
@@ -53,4 +54,44 @@ function viewOf<T>(row: ViewRow): T {
   const stored: unknown = typeof row.metadata === "string" ? JSON.parse(row.metadata) : row.metadata;
   // The row was written from a view of this type by insertSubmission; only availabilityStatus was left out.
   return { ...(stored as T), availabilityStatus: row.status };
+}
+
+type ObjectTable = "document_entry" | "submission_set" | "folder" | "association";
+
+interface LeafRow {
+  readonly entry_uuid: string;
+  readonly status: string;
+  readonly leaf_xml: string | null;
+  readonly metadata: unknown;
+}
+
+/**
+ * LeafClass objects of one table in the order of the ids asked for: the XML stored at registration with its status
+ * spliced in, or, where there is none (older rows, metadata changed since), the object rebuilt from its view.
+ * The JSON is only read for the rows that need it.
+ */
+export async function loadLeafObjects<V extends { readonly entryUuid: string }>(
+  db: QueryDb,
+  table: ObjectTable,
+  uuids: readonly string[],
+  toRim: (view: V) => Identifiable,
+): Promise<(PreRenderedObject | Identifiable)[]> {
+  if (uuids.length === 0) return [];
+  const rows: LeafRow[] = await db
+    .selectFrom(table)
+    .select(["entry_uuid", "status", "leaf_xml", sql<unknown>`CASE WHEN leaf_xml IS NULL THEN metadata END`.as("metadata")])
+    .where(anyOf("entry_uuid", uuids))
+    .execute();
+  const byId = new Map(rows.map((r) => [r.entry_uuid, r]));
+  const out: (PreRenderedObject | Identifiable)[] = [];
+  for (const id of uuids) {
+    const row = byId.get(id);
+    if (!row) continue;
+    out.push(
+      row.leaf_xml === null
+        ? toRim(viewOf<V>(row))
+        : { kind: "PreRendered", id: row.entry_uuid, xml: row.leaf_xml, status: row.status },
+    );
+  }
+  return out;
 }

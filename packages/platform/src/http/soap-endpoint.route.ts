@@ -1,22 +1,19 @@
 import type { FastifyInstance } from "fastify";
-import { dispatchSoapRequest, type SoapOperation } from "@opendsp/soap";
+import { dispatchSoapRequest, type MessageLimits, type SoapOperation } from "@opendsp/soap";
 import type { Readable } from "node:stream";
 
 /**
- * The registry's SOAP 1.2 endpoint: one URL for every transaction, dispatched on wsa:Action.
+ * A service's SOAP 1.2 endpoint: one URL for every transaction, dispatched on wsa:Action.
  * The body is read as a stream by the SOAP layer (simple SOAP or, leniently, MTOM) with its own size limits.
  */
 export function registerSoapEndpoint(
   app: FastifyInstance,
   path: string,
   operations: ReadonlyMap<string, SoapOperation>,
-  maxMessageBytes: number,
+  limits: Partial<MessageLimits>,
 ): void {
   app.post(path, async (request, reply) => {
-    const response = await dispatchSoapRequest(operations, request.body as Readable, request.headers["content-type"], {
-      maxRootBytes: maxMessageBytes,
-      maxTotalBytes: maxMessageBytes,
-    });
+    const response = await dispatchSoapRequest(operations, request.body as Readable, request.headers["content-type"], limits);
     request.log.info({ action: response.action, status: response.status, fault: response.fault?.code }, "soap request");
     // A request refused before it was read to its end cannot share the connection with the next one.
     if (!request.raw.complete) void reply.header("connection", "close");

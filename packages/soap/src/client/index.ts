@@ -1,0 +1,2 @@
+export { callSoap, type CallSoapOptions } from "./soap-client.js";
+export { SoapClientError, type SoapClientErrorCode } from "./soap-client-error.js";

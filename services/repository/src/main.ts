@@ -1,0 +1,9 @@
+import { startRepositoryServer } from "./server.js";
+
+// Entry point: `node --import tsx services/repository/src/main.ts`. Stops cleanly on SIGINT/SIGTERM.
+const server = await startRepositoryServer();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void server.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,40 @@
+import { createBlobStore, createLogger, migrateToLatest, openDatabase } from "@opendsp/platform";
+import type { Kysely } from "kysely";
+import { join } from "node:path";
+import { REPOSITORY_MIGRATIONS } from "../migrations/index.js";
+import { REPOSITORY_SOAP_PATH, buildApp } from "./app.js";
+import { loadRepositoryConfig } from "./config.js";
+import { startOrphanSweeper } from "./jobs/orphan-sweeper.job.js";
+import type { RepositoryDatabase } from "./storage/repository-database.js";
+
+/** Starts the repository: configuration, database and migrations, blob store, HTTP endpoint, orphan sweeper. */
+export async function startRepositoryServer(env: Readonly<Record<string, string | undefined>> = process.env) {
+  const config = loadRepositoryConfig(env);
+  const logger = createLogger({ service: "repository", level: config.LOG_LEVEL });
+  const database = await openDatabase<RepositoryDatabase>({ url: config.DATABASE_URL, dataDir: join(config.REPOSITORY_DATA_DIR, "db") });
+  const applied = await migrateToLatest(database.db as Kysely<unknown>, REPOSITORY_MIGRATIONS);
+  const blobs = createBlobStore({
+    S3_ENDPOINT: config.S3_ENDPOINT,
+    S3_ACCESS_KEY: config.S3_ACCESS_KEY,
+    S3_SECRET_KEY: config.S3_SECRET_KEY,
+    S3_BUCKET: config.S3_BUCKET,
+    S3_REGION: config.S3_REGION,
+    dataDir: join(config.REPOSITORY_DATA_DIR, "blobs"),
+  });
+  await blobs.ensureReady();
+  logger.info({ database: database.kind, migrations: applied.length, blobs: config.S3_ENDPOINT ? "s3" : "folder" }, "repository storage ready");
+  const deps = { config, db: database.db, blobs };
+  const app = buildApp(deps, logger);
+  const address = await app.listen({ host: config.REPOSITORY_HOST, port: config.REPOSITORY_PORT });
+  const sweeper = startOrphanSweeper(deps, logger);
+  logger.info({ soap: `${address}${REPOSITORY_SOAP_PATH}` }, "repository listening");
+  return {
+    address,
+    soapUrl: `${address}${REPOSITORY_SOAP_PATH}`,
+    async close(): Promise<void> {
+      await sweeper.stop();
+      await app.close();
+      await database.close();
+    },
+  };
+}

@@ -2,9 +2,7 @@ import { ACTION, ASSOCIATION_TYPE, OBJECT_STATUS, STORED_QUERY, writeAdhocQueryR
 import { randomUUID } from "node:crypto";
 import { migrateToLatest, openDatabase } from "@opendsp/platform";
 import { buildSoapRequest, serializeSoapEnvelope } from "@opendsp/soap";
-import { TEST_POSTGRES_ADMIN_URL, dischargeLetterEntry, registerRequestElement, runAdminStatement as admin, submissionSetFor } from "@opendsp/testing";
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import { TEST_POSTGRES_ADMIN_URL, dischargeLetterEntry, registerRequestElement, runAdminStatement as admin, startRegistryProcess, submissionSetFor } from "@opendsp/testing";
 import { parseArgs } from "node:util";
 import { sql, type Kysely } from "kysely";
 import { REGISTRY_MIGRATIONS } from "../services/registry/migrations/index.js";
@@ -58,25 +56,6 @@ async function latencies(count: number, work: () => Promise<void>): Promise<{ p5
   return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
-async function startRegistryProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "../services/registry/src/main.ts")], {
-    cwd: join(import.meta.dirname, ".."),
-    env: { ...process.env, DATABASE_URL: dbUrl.toString(), REGISTRY_PORT: "0", HL7_MLLP_PORT: "-1", REGISTRY_CODES: "open", LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const m = /"soap":"([^"]+)"/.exec(buffered);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`registry exited with ${code}`)));
-  });
-  child.stdout?.resume();
-  return { url, child };
-}
-
 function soapBody(action: string, body: ReturnType<typeof registerRequestElement>): string {
   return serializeSoapEnvelope(buildSoapRequest({ action, body }).envelope);
 }
@@ -102,7 +81,8 @@ async function main(): Promise<void> {
   const patients = Number((await db.selectFrom("patient").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
   // Submissions go to loaded patients other than the one the latency test reads.
   const submitter = (i: number): string => patientIdOf(1 + (i % Math.max(1, Math.min(500, patients - 1))));
-  const registry = await startRegistryProcess();
+  // The registry as its own process, so clients and server do not share one event loop.
+  const registry = await startRegistryProcess({ DATABASE_URL: dbUrl.toString(), REGISTRY_CODES: "open" });
   try {
     // ITI-42: 1-document submissions for loaded patients, bodies built before the clock starts.
     const bodies = Array.from({ length: SUBMISSIONS }, (_, i) => {
@@ -111,7 +91,7 @@ async function main(): Promise<void> {
     });
     let refused = 0;
     const iti42 = await timed(SUBMISSIONS, CLIENTS, async (i) => {
-      const res = await fetch(registry.url, {
+      const res = await fetch(registry.soapUrl, {
         method: "POST",
         headers: { "content-type": `application/soap+xml; charset=UTF-8; action="${ACTION.iti42.request}"` },
         body: bodies[i] ?? "",
@@ -163,7 +143,7 @@ async function main(): Promise<void> {
     );
     let found = 0;
     const soapLatency = await latencies(QUERIES, async () => {
-      const res = await fetch(registry.url, {
+      const res = await fetch(registry.soapUrl, {
         method: "POST",
         headers: { "content-type": `application/soap+xml; charset=UTF-8; action="${ACTION.iti18.request}"` },
         body: query,
@@ -186,7 +166,7 @@ async function main(): Promise<void> {
     console.log(`  ITI-42, 1-document submissions, ${CLIENTS} clients: ${iti42.toFixed(0)}/s (refused ${refused})  | raw SQL register transaction: ${rawRegister.toFixed(0)}/s  (target >= 500/s)`);
     console.log(`  FindDocuments (${found} documents, LeafClass): p50 ${f(soapLatency.p50)} ms, p99 ${f(soapLatency.p99)} ms  | raw SQL: p50 ${f(sqlLatency.p50)} ms, p99 ${f(sqlLatency.p99)} ms  (target p99 <= 10 ms and <= 1.5 x SQL: ${f(soapLatency.p99 / sqlLatency.p99)} x)`);
   } finally {
-    registry.child.kill("SIGTERM");
+    await registry.stop();
     await database.close();
   }
 }

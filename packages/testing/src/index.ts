@@ -8,5 +8,6 @@ export {
   registerRequestElement,
   submissionSetFor,
 } from "./xds-submission.builder.js";
-export { startRegistryProcess, type RegistryProcess } from "./registry-process.js";
+export { startRegistryProcess, startRepositoryProcess, type RegistryProcess } from "./registry-process.js";
+export { residentBytes, sampleResidentMemory, startServiceProcess, type ServiceProcess } from "./service-process.js";
 export { startS3TestServer, type S3TestServer } from "./s3-test-server.js";

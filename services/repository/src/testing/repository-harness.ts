@@ -134,6 +134,7 @@ export async function startTestRegistry(env: Record<string, string> = {}): Promi
   }
   return {
     soapUrl: registry.soapUrl,
+    pid: registry.pid,
     baseUrl: registry.baseUrl,
     feedPatient: (patientId) => registry.feedPatient(patientId),
     stop: () => registry.stop(),

@@ -10,7 +10,7 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPatientId } from "../../testing/iti-41-message.builder.js";
 import { startTestRegistry, type RegistryUnderTest } from "../../testing/repository-harness.js";
-import { sampleResidentMemory, startRepositoryProcess, type RepositoryProcess } from "../retrieve/repository-process.testing.js";
+import { sampleResidentMemory, startRepositoryProcess, type ServiceProcess as RepositoryProcess } from "@opendsp/testing";
 
 /**
  * A 200 MiB document through ITI-41 into a repository running as its own process: the document is streamed from

@@ -15,7 +15,7 @@ import { REPOSITORY_SOAP_PATH, buildApp } from "../../app.js";
 import { loadRepositoryConfig } from "../../config.js";
 import type { RepositoryDatabase } from "../../storage/repository-database.js";
 import { postRetrieve, retrieveEnvelope, type RetrieveAnswer } from "./iti-43-client.testing.js";
-import { residentBytes, sampleResidentMemory, startRepositoryProcess } from "./repository-process.testing.js";
+import { residentBytes, sampleResidentMemory, startRepositoryProcess } from "@opendsp/testing";
 
 const REPOSITORY_ID = "1.3.6.1.4.1.59999.3.43";
 const OTHER_REPOSITORY_ID = "1.3.6.1.4.1.59999.3.99";

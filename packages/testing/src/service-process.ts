@@ -2,22 +2,28 @@ import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-const REPO_ROOT = join(import.meta.dirname, "../../../../..");
+const REPO_ROOT = join(import.meta.dirname, "..", "..", "..");
 
-export interface RepositoryProcess {
+export interface ServiceProcess {
+  /** The service's SOAP endpoint, from its "listening" log line. */
   readonly soapUrl: string;
   readonly pid: number;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the repository service as its own process (so its memory can be measured apart from the benchmark's),
- * on a free port with `env` on top of the bench's environment. Resolves with its SOAP URL once it listens.
+ * Starts a service as its own process, as production runs it (services talk over HTTP, never by import), with
+ * `env` on top of the caller's environment and info logs (the "listening" line carries the SOAP URL). Fails with
+ * the service's last stderr when it exits, or after `startTimeoutMs` without listening.
  */
-export async function startRepositoryProcess(env: Readonly<Record<string, string>>): Promise<RepositoryProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "services/repository/src/main.ts")], {
+export async function startServiceProcess(
+  entry: string,
+  env: Readonly<Record<string, string>>,
+  startTimeoutMs = 60_000,
+): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
-    env: { ...process.env, REPOSITORY_PORT: "0", LOG_LEVEL: "info", ...env },
+    env: { ...process.env, ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -26,10 +32,15 @@ export async function startRepositoryProcess(env: Readonly<Record<string, string
   });
   const soapUrl = await new Promise<string>((resolve, reject) => {
     let out = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      reject(new Error(`${entry} did not listen within ${startTimeoutMs} ms: ${stderr}`));
+    }, startTimeoutMs);
     const onData = (chunk: Buffer): void => {
       out += chunk.toString();
       const m = /"soap":"([^"]+)"/.exec(out);
       if (m?.[1]) {
+        clearTimeout(timer);
         child.stdout.off("data", onData);
         // Keep reading its log lines (one per request) so the pipe never fills and stalls it.
         child.stdout.resume();
@@ -37,13 +48,15 @@ export async function startRepositoryProcess(env: Readonly<Record<string, string
       }
     };
     child.stdout.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`the repository exited with ${String(code)} before listening: ${stderr}`)));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited with ${String(code)} before listening: ${stderr}`));
+    });
   });
-  if (child.pid === undefined) throw new Error("the repository process has no pid");
-  const pid = child.pid;
+  if (child.pid === undefined) throw new Error(`${entry} has no pid`);
   return {
     soapUrl,
-    pid,
+    pid: child.pid,
     async stop(): Promise<void> {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -3,11 +3,10 @@ import type { RepositoryDeps } from "../../repository-deps.js";
 import { deletePending } from "../../storage/stored-document.repository.js";
 
 /**
- * Undoes a submission that will not be registered: deletes the blobs it wrote, then its `pending` rows. Best effort,
- * never throws: the answer to the source must go out whatever happens here. What cannot be removed now (the store
- * or the database is down) is left for the orphan sweeper, which deletes pending rows and unreferenced blobs once
- * they are older than the grace period; rows are removed after their blobs so that a row always marks a blob that
- * may still exist.
+ * Undoes a submission that will not be registered: deletes the blobs it wrote and its `pending` rows. Best effort,
+ * never throws: the answer to the source must go out whatever happens here. The rows go even when a blob delete
+ * reports a failure (a slow store may have deleted it all the same): a blob left behind has no row and is old
+ * soon, and the orphan sweeper deletes unreferenced blobs once they are older than the grace period.
  */
 export async function discardDocuments(
   deps: RepositoryDeps,
@@ -17,18 +16,14 @@ export async function discardDocuments(
 ): Promise<void> {
   const results = await Promise.allSettled(blobKeys.map((key) => deps.blobs.delete(key)));
   const blobFailures = results.filter((r) => r.status === "rejected").length;
-  const deletedKeys = new Set(blobKeys.filter((_key, i) => results[i]?.status === "fulfilled"));
-  const rows = pendingRows.filter((r) => deletedKeys.has(r.blobKey));
-  let rowFailures = pendingRows.length - rows.length;
-  if (rows.length > 0) {
+  if (pendingRows.length > 0) {
     try {
-      await deletePending(deps.db, rows);
+      await deletePending(deps.db, pendingRows);
     } catch (err) {
-      rowFailures = pendingRows.length;
-      log.warn({ err, rows: rows.length }, "pending rows of a failed submission could not be deleted; the orphan sweeper will");
+      log.warn({ err, rows: pendingRows.length }, "pending rows of a failed submission could not be deleted; the orphan sweeper will");
     }
   }
   if (blobFailures > 0) {
-    log.warn({ blobs: blobKeys.length, failed: blobFailures, rowsKept: rowFailures }, "blobs of a failed submission could not be deleted; the orphan sweeper will");
+    log.warn({ blobs: blobKeys.length, failed: blobFailures }, "blobs of a failed submission could not be deleted; the orphan sweeper will");
   }
 }

@@ -8,6 +8,7 @@ import { Problems } from "../problems.js";
 import { CLASSIFICATION_SCHEME as CS, ERROR_SEVERITY } from "../vocabulary.js";
 import { checkAffinityDomainCodes, checkPatientAssigningAuthority, isOpenDomain } from "./check-codes.js";
 import { parseCodesXml, type CodesConfig, type CodeTypeConfig, type CodeTypeName } from "./codes-config.js";
+import { emptyDocumentEntry } from "../metadata/document-entry.js";
 
 const ROOT = join(import.meta.dirname, "../../../..");
 const DEFAULT_CONFIG = parseCodesXml(readFileSync(join(ROOT, "services/registry/config/codes.xml")));
@@ -103,20 +104,7 @@ describe("checkAffinityDomainCodes rules", () => {
   const LOINC = "2.16.840.1.113883.6.1";
   const entry = (overrides: Partial<XdsMetadata["documentEntries"][number]> = {}): XdsMetadata => ({
     submissionSets: [],
-    documentEntries: [
-      {
-        entryUuid: "Document01",
-        type: "stable",
-        sourcePatientInfo: [],
-        authors: [],
-        confidentialityCodes: [],
-        eventCodes: [],
-        referenceIdList: [],
-        limitedMetadata: false,
-        extraSlots: [],
-        ...overrides,
-      },
-    ],
+    documentEntries: [emptyDocumentEntry("Document01", overrides)],
     folders: [],
     associations: [],
     objectRefs: [],

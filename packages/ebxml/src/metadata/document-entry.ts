@@ -181,3 +181,19 @@ export function documentEntryToRim(de: DocumentEntry): ExtrinsicObject {
   if (de.version !== undefined) eo.versionInfo = { versionName: de.version };
   return eo;
 }
+
+/** A DocumentEntry with its lists empty and nothing else set: the start of one built attribute by attribute. */
+export function emptyDocumentEntry(entryUuid: string, overrides: Partial<DocumentEntry> = {}): DocumentEntry {
+  return {
+    entryUuid,
+    type: "stable",
+    sourcePatientInfo: [],
+    authors: [],
+    confidentialityCodes: [],
+    eventCodes: [],
+    referenceIdList: [],
+    limitedMetadata: false,
+    extraSlots: [],
+    ...overrides,
+  };
+}

@@ -343,19 +343,24 @@ describe("folder store", () => {
   });
 });
 
+/** An S3 store on the test server, with a short request timeout so outages show quickly. */
+function s3StoreOn(server: { endpoint: string; accessKey: string; secretKey: string }, bucket: string, requestTimeoutMs: number) {
+  const url = new URL(server.endpoint);
+  return createS3BlobStore({
+    endPoint: url.hostname,
+    port: Number(url.port),
+    useSSL: false,
+    accessKey: server.accessKey,
+    secretKey: server.secretKey,
+    bucket,
+    requestTimeoutMs,
+  });
+}
+
 describe("S3 store when the server is gone", () => {
   it("rejects every operation with BLOB_S3_UNAVAILABLE, quickly", async () => {
     const server = await startS3TestServer();
-    const url = new URL(server.endpoint);
-    const store = createS3BlobStore({
-      endPoint: url.hostname,
-      port: Number(url.port),
-      useSSL: false,
-      accessKey: server.accessKey,
-      secretKey: server.secretKey,
-      bucket: "opendsp-gone",
-      requestTimeoutMs: 2_000,
-    });
+    const store = s3StoreOn(server, "opendsp-gone", 2_000);
     await store.ensureReady();
     await store.put("doc", Readable.from([Buffer.from("bytes")]));
     await server.stop();
@@ -375,16 +380,7 @@ describe("S3 store when the server is gone", () => {
 
   it("lets a reader pause a get longer than the request timeout, and fails a get cut off midway as BLOB_S3_UNAVAILABLE", async () => {
     const server = await startS3TestServer();
-    const url = new URL(server.endpoint);
-    const store = createS3BlobStore({
-      endPoint: url.hostname,
-      port: Number(url.port),
-      useSSL: false,
-      accessKey: server.accessKey,
-      secretKey: server.secretKey,
-      bucket: "opendsp-reads",
-      requestTimeoutMs: 300,
-    });
+    const store = s3StoreOn(server, "opendsp-reads", 300);
     try {
       await store.ensureReady();
       const { body, digest } = randomBody(32 * MiB);

@@ -1,20 +1,8 @@
-import type { DocumentEntry } from "@opendsp/ebxml";
+import { emptyDocumentEntry, type DocumentEntry } from "@opendsp/ebxml";
 import { describe, expect, it } from "vitest";
 import { checkDeclaredHashAndSize, checkRepositoryRules, checkSameDocument } from "./iti-41-repository.rules.js";
 
-const entry = (overrides: Partial<DocumentEntry>): DocumentEntry => ({
-  entryUuid: "Document01",
-  uniqueId: "1.2.3.4",
-  type: "stable",
-  sourcePatientInfo: [],
-  authors: [],
-  confidentialityCodes: [],
-  eventCodes: [],
-  referenceIdList: [],
-  limitedMetadata: false,
-  extraSlots: [],
-  ...overrides,
-});
+const entry = (overrides: Partial<DocumentEntry>): DocumentEntry => emptyDocumentEntry("Document01", { uniqueId: "1.2.3.4", ...overrides });
 const measured = { hash: "da39a3ee5e6b4b0d3255bfef95601890afd80709", size: 0 };
 
 describe("ITI-41 repository rules", () => {

@@ -12,7 +12,11 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
   const config = loadRegistryConfig(env);
   const logger = createLogger({ service: "registry", level: config.LOG_LEVEL });
   const codes = loadAffinityDomainCodes(config.REGISTRY_CODES);
-  const database = await openDatabase<RegistryDatabase>({ url: config.DATABASE_URL, dataDir: config.REGISTRY_DATA_DIR });
+  const database = await openDatabase<RegistryDatabase>({
+    url: config.DATABASE_URL,
+    dataDir: config.REGISTRY_DATA_DIR,
+    onIdleConnectionError: (err) => logger.warn({ err }, "an idle database connection was closed by the server"),
+  });
   const applied = await migrateToLatest(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS);
   logger.info({ database: database.kind, migrations: applied.length, codes: codes ? "affinity domain" : "open domain" }, "registry database ready");
   const deps = { config, db: database.db, codes };

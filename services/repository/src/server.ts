@@ -11,7 +11,11 @@ import type { RepositoryDatabase } from "./storage/repository-database.js";
 export async function startRepositoryServer(env: Readonly<Record<string, string | undefined>> = process.env) {
   const config = loadRepositoryConfig(env);
   const logger = createLogger({ service: "repository", level: config.LOG_LEVEL });
-  const database = await openDatabase<RepositoryDatabase>({ url: config.DATABASE_URL, dataDir: join(config.REPOSITORY_DATA_DIR, "db") });
+  const database = await openDatabase<RepositoryDatabase>({
+    url: config.DATABASE_URL,
+    dataDir: join(config.REPOSITORY_DATA_DIR, "db"),
+    onIdleConnectionError: (err) => logger.warn({ err }, "an idle database connection was closed by the server"),
+  });
   const applied = await migrateToLatest(database.db as Kysely<unknown>, REPOSITORY_MIGRATIONS);
   const blobs = createBlobStore({
     S3_ENDPOINT: config.S3_ENDPOINT,

@@ -11,6 +11,8 @@ export interface DatabaseOptions {
   /** Folder of the embedded database; absent means in memory (tests). */
   readonly dataDir?: string | undefined;
   readonly maxConnections?: number;
+  /** Told when an idle pooled connection dies (server restart, connection terminated). */
+  readonly onIdleConnectionError?: (err: Error) => void;
 }
 
 export interface Database<DB> {
@@ -26,6 +28,9 @@ export interface Database<DB> {
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<Database<DB>> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+    // An idle connection the server closes (restart, pg_terminate_backend) is emitted as an error on the pool; left
+    // unhandled it would end the process. The pool drops that connection and the next query opens a new one.
+    pool.on("error", (err) => options.onIdleConnectionError?.(err));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", close: () => db.destroy() };
   }

@@ -1,0 +1,2 @@
+export { startRegistryServer } from "./server.js";
+export { loadRegistryConfig, type RegistryConfig } from "./config.js";

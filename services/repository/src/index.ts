@@ -1,0 +1,2 @@
+export { startRepositoryServer } from "./server.js";
+export { loadRepositoryConfig, type RepositoryConfig } from "./config.js";

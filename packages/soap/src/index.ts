@@ -4,3 +4,4 @@ export * from "./mtom/index.js";
 export * from "./xop/index.js";
 export * from "./server/index.js";
 export * from "./client/index.js";
+export * from "./peek/index.js";

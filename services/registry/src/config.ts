@@ -8,6 +8,8 @@ export const RegistryConfigSchema = Type.Object({
   /** postgres://… for a real server; absent: embedded PGlite in REGISTRY_DATA_DIR. */
   DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
   REGISTRY_DATA_DIR: Type.String({ default: "./data/registry" }),
+  /** Bring the schema to the latest migration at start; false: refuse to start unless `migrate.ts` already did. */
+  MIGRATE_ON_START: Type.Boolean({ default: true }),
   /** Affinity-domain codes in the NIST codes.xml format, or "open" for an open domain without code checks. */
   REGISTRY_CODES: Type.String({ default: "default" }),
   /** Stored queries returning more objects than this answer XDSTooManyResults (ITI TF-2a 3.18.4.1.3). */

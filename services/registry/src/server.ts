@@ -1,5 +1,6 @@
-import { createLogger, migrateToLatest, openDatabase } from "@opendsp/platform";
+import { AppError, createLogger, migrateToLatest, openDatabase, type Database } from "@opendsp/platform";
 import type { Kysely } from "kysely";
+import { Migrator } from "kysely/migration";
 import { REGISTRY_MIGRATIONS } from "../migrations/index.js";
 import { buildApp, REGISTRY_SOAP_PATH } from "./app.js";
 import { loadAffinityDomainCodes } from "./codes.js";
@@ -17,7 +18,7 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
     dataDir: config.REGISTRY_DATA_DIR,
     onIdleConnectionError: (err) => logger.warn({ err }, "an idle database connection was closed by the server"),
   });
-  const applied = await migrateToLatest(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS);
+  const applied = config.MIGRATE_ON_START ? await migrateToLatest(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS) : await requireMigratedSchema(database);
   logger.info({ database: database.kind, migrations: applied.length, codes: codes ? "affinity domain" : "open domain" }, "registry database ready");
   const deps = { config, db: database.db, codes };
   const app = buildApp(deps, logger);
@@ -34,4 +35,20 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
       await database.close();
     },
   };
+}
+
+/**
+ * MIGRATE_ON_START=false: `migrate.ts` brings the schema up before a new version starts (deploy/README.md). A schema
+ * behind the code would fail at the first query that needs the missing part, so the registry refuses to start.
+ */
+async function requireMigratedSchema(database: Database<RegistryDatabase>): Promise<string[]> {
+  const provider = { getMigrations: () => Promise.resolve({ ...REGISTRY_MIGRATIONS }) };
+  const migrations = await new Migrator({ db: database.db as Kysely<unknown>, provider }).getMigrations();
+  const missing = migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  if (missing.length === 0) return [];
+  await database.close();
+  throw new AppError(
+    "REG_SCHEMA_NOT_MIGRATED",
+    `the registry database lacks migrations ${missing.join(", ")} and MIGRATE_ON_START is false: run services/registry/src/migrate.ts first`,
+  );
 }

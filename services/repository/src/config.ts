@@ -13,6 +13,8 @@ export const RepositoryConfigSchema = Type.Object({
   /** postgres://… for a real server; absent: embedded PGlite in REPOSITORY_DATA_DIR. */
   DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
   REPOSITORY_DATA_DIR: Type.String({ default: "./data/repository" }),
+  /** Bring the schema to the latest migration at start; false: refuse to start unless `migrate.ts` already did. */
+  MIGRATE_ON_START: Type.Boolean({ default: true }),
   /** S3 or MinIO (http(s)://host:port); absent: documents in REPOSITORY_DATA_DIR/blobs. */
   S3_ENDPOINT: Type.Optional(Type.String({ pattern: "^https?://" })),
   S3_ACCESS_KEY: Type.Optional(Type.String()),

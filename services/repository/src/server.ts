@@ -1,5 +1,6 @@
-import { createBlobStore, createLogger, migrateToLatest, openDatabase } from "@opendsp/platform";
+import { AppError, createBlobStore, createLogger, migrateToLatest, openDatabase, type Database } from "@opendsp/platform";
 import type { Kysely } from "kysely";
+import { Migrator } from "kysely/migration";
 import { join } from "node:path";
 import { REPOSITORY_MIGRATIONS } from "../migrations/index.js";
 import { REPOSITORY_SOAP_PATH, buildApp } from "./app.js";
@@ -16,7 +17,7 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
     dataDir: join(config.REPOSITORY_DATA_DIR, "db"),
     onIdleConnectionError: (err) => logger.warn({ err }, "an idle database connection was closed by the server"),
   });
-  const applied = await migrateToLatest(database.db as Kysely<unknown>, REPOSITORY_MIGRATIONS);
+  const applied = config.MIGRATE_ON_START ? await migrateToLatest(database.db as Kysely<unknown>, REPOSITORY_MIGRATIONS) : await requireMigratedSchema(database);
   const blobs = createBlobStore({
     S3_ENDPOINT: config.S3_ENDPOINT,
     S3_ACCESS_KEY: config.S3_ACCESS_KEY,
@@ -41,4 +42,20 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
       await database.close();
     },
   };
+}
+
+/**
+ * MIGRATE_ON_START=false: `migrate.ts` brings the schema up before a new version starts (deploy/README.md). A schema
+ * behind the code would fail at the first query that needs the missing part, so the repository refuses to start.
+ */
+async function requireMigratedSchema(database: Database<RepositoryDatabase>): Promise<string[]> {
+  const provider = { getMigrations: () => Promise.resolve({ ...REPOSITORY_MIGRATIONS }) };
+  const migrations = await new Migrator({ db: database.db as Kysely<unknown>, provider }).getMigrations();
+  const missing = migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  if (missing.length === 0) return [];
+  await database.close();
+  throw new AppError(
+    "REPO_SCHEMA_NOT_MIGRATED",
+    `the repository database lacks migrations ${missing.join(", ")} and MIGRATE_ON_START is false: run services/repository/src/migrate.ts first`,
+  );
 }

@@ -5,3 +5,4 @@ export * from "./xop/index.js";
 export * from "./server/index.js";
 export * from "./client/index.js";
 export * from "./peek/index.js";
+export * from "./wsdl/index.js";

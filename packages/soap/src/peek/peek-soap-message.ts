@@ -112,25 +112,22 @@ function mayHoldHeader(chunks: readonly Buffer[]): boolean {
   return (chunks.at(-1)?.indexOf(0x3e) ?? -1) !== -1;
 }
 
-/** The buffered bytes, then the rest of the source; stops the source when the consumer gives up early. */
+/**
+ * The buffered bytes, then the rest of the source. A consumer that stops early leaves the rest of the source unread
+ * and the source open: for an HTTP request, destroying it would destroy the socket the answer must still go out on,
+ * so the caller answers and closes the connection instead.
+ */
 async function* forwardBody(
   buffered: Buffer[],
   iterator: AsyncIterator<Buffer | Uint8Array | string>,
   ended: () => boolean,
 ): AsyncGenerator<Buffer> {
-  let finished = false;
-  try {
-    // The buffered chunks are joined into one by the time anyone iterates.
-    for (const chunk of buffered.splice(0)) yield chunk;
-    if (!ended()) {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) break;
-        yield typeof next.value === "string" ? Buffer.from(next.value) : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
-      }
-    }
-    finished = true;
-  } finally {
-    if (!finished) await iterator.return?.();
+  // The buffered chunks are joined into one by the time anyone iterates.
+  for (const chunk of buffered.splice(0)) yield chunk;
+  if (ended()) return;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return;
+    yield typeof next.value === "string" ? Buffer.from(next.value) : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
   }
 }

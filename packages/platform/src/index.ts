@@ -6,3 +6,4 @@ export { migrateToLatest, type MigrationSet } from "./db/migrate.js";
 export { passSoapBodiesThrough, registerSoapEndpoint } from "./http/soap-endpoint.route.js";
 export { createHttpApp } from "./http/create-http-app.js";
 export * from "./blob/index.js";
+export * from "./jobs/index.js";

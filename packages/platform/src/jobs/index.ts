@@ -1,0 +1,17 @@
+export {
+  JOB_DEFAULTS,
+  type AddJobOptions,
+  type AddedJob,
+  type FailedJob,
+  type JobContext,
+  type JobDefinition,
+  type JobPayload,
+  type JobQueue,
+  type JobQueueBackend,
+  type JobQueueSettings,
+  type JobType,
+} from "./job-queue.js";
+export { JobQueueError, UnrecoverableJobError } from "./job-errors.js";
+export { MAX_JOB_PAYLOAD_BYTES } from "./job-payload.js";
+export { createJobQueue, type JobQueueConfig } from "./create-job-queue.js";
+export { createInProcessJobQueue } from "./in-process-job-queue.js";

@@ -1,0 +1,35 @@
+import process from "node:process";
+
+/** Where the command writes and what it reads from its surroundings; tests pass their own to run it in-process. */
+export interface CliIo {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  /** Whether stderr is a terminal: progress bars are drawn only there. */
+  readonly stderrIsTty: boolean;
+  /** Terminal width for the progress bar; 80 when unknown. */
+  readonly columns: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The directory relative file names are resolved against. */
+  readonly cwd: string;
+}
+
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/**
+ * The real process. Run as the workspace script (`pnpm opendsp ...`) the process starts in the workspace root, so
+ * file names given by the user are resolved against the directory the user typed the command in (INIT_CWD).
+ */
+export function processIo(): CliIo {
+  const env = process.env;
+  const cwd = env["npm_lifecycle_event"] === "opendsp" && env["INIT_CWD"] ? env["INIT_CWD"] : process.cwd();
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stderrIsTty: process.stderr.isTTY,
+    columns: process.stderr.columns > 0 ? process.stderr.columns : 80,
+    env,
+    cwd,
+  };
+}

@@ -1,0 +1,20 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REGISTRY_ADMIN_OPENAPI_FILE, buildRegistryAdminOpenApi, formatOpenApi } from "./registry-admin.openapi.js";
+
+describe("openapi/registry-admin.json", () => {
+  it("is what the route schemas generate (run services/registry/src/openapi/write-openapi.ts and commit)", async () => {
+    const committed = await readFile(join(import.meta.dirname, "..", "..", "..", "..", REGISTRY_ADMIN_OPENAPI_FILE), "utf8");
+    expect(committed).toBe(formatOpenApi(await buildRegistryAdminOpenApi()));
+  });
+
+  it("describes the three admin operations with their problem responses", async () => {
+    const document = (await buildRegistryAdminOpenApi()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; summary?: string }>> };
+    expect(document.openapi).toBe("3.1.0");
+    expect(Object.keys(document.paths).sort()).toEqual(["/api/patients/merge", "/api/patients/{patientId}"]);
+    expect(Object.keys(document.paths["/api/patients/{patientId}"] ?? {}).sort()).toEqual(["get", "put"]);
+    expect(Object.keys(document.paths["/api/patients/merge"]?.["post"]?.responses ?? {}).sort()).toEqual(["200", "400", "404", "409", "500"]);
+    for (const path of Object.values(document.paths)) for (const op of Object.values(path)) expect(op.summary).toBeTruthy();
+  });
+});

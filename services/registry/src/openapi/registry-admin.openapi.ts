@@ -1,0 +1,90 @@
+import swagger from "@fastify/swagger";
+import Fastify from "fastify";
+import type { RegistryDeps } from "../registry-deps.js";
+import { registerPatientRoutes } from "../routes/patients.route.js";
+
+/** Where the generated document is committed, relative to the repository root (the gateway serves it at /docs). */
+export const REGISTRY_ADMIN_OPENAPI_FILE = "openapi/registry-admin.json";
+
+/** Summaries of the operations, keyed "METHOD url" as the routes are declared in routes/patients.route.ts. */
+const OPERATIONS: Readonly<Record<string, { summary: string; description: string }>> = {
+  "PUT /api/patients/:patientId": {
+    summary: "Add or update a patient id",
+    description:
+      "Adds a patient id of the affinity domain (201) or updates a known one (200); a merged id is re-activated. " +
+      "The same rules and transaction as an ITI-8 A01/A04/A05/A08 feed message.",
+  },
+  "GET /api/patients/:patientId": {
+    summary: "Read a patient id's status",
+    description: "Answers whether the id is active, or merged and into which surviving id.",
+  },
+  "POST /api/patients/merge": {
+    summary: "Merge two patient ids",
+    description:
+      "Merges the subsumed id into the surviving one, exactly as an ITI-8 A40 does: the subsumed id's document " +
+      "entries, submission sets and folders move to the surviving id. Repeating a merge is harmless.",
+  },
+};
+
+/**
+ * The OpenAPI 3.1 document of the registry's JSON admin API, generated from the route schemas: the routes are
+ * registered on an app that only describes them (no handler runs, so no database is needed).
+ */
+export async function buildRegistryAdminOpenApi(): Promise<Record<string, unknown>> {
+  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 512 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "OpenDSP registry admin API",
+        version: "1",
+        description:
+          "Patient identities of the document registry, beside the ITI-8 patient identity feed (ITI TF-2a 3.8). " +
+          "Patient ids are CX values of the affinity domain (id^^^&OID&ISO), URL-encoded in paths. Errors are " +
+          "RFC 9457 problem details (application/problem+json).",
+      },
+      tags: [{ name: "patients", description: "Patient identities" }],
+    },
+    transform: ({ schema, url, route }) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      const operation = OPERATIONS[`${methods.join(",")} ${url}`];
+      const responses = Object.fromEntries(Object.entries(schema.response ?? {}).map(([status, body]) => [status, described(status, body)]));
+      return { schema: { ...schema, response: responses, tags: ["patients"], ...(operation ?? {}) }, url };
+    },
+  });
+  registerPatientRoutes(app, describeOnly());
+  await app.ready();
+  const document = app.swagger() as unknown as Record<string, unknown>;
+  await app.close();
+  return document;
+}
+
+const RESPONSES: Readonly<Record<string, string>> = {
+  "200": "Done",
+  "201": "Created",
+  "400": "The patient id is not one of the affinity domain, or the body does not match the schema",
+  "404": "Unknown patient id",
+  "409": "The merge cannot be applied",
+  "500": "Internal error; nothing was changed",
+};
+
+/** A response with its description; errors are RFC 9457 problem details. */
+function described(status: string, body: unknown): unknown {
+  const description = RESPONSES[status] ?? "Response";
+  if (Number(status) >= 400) return { description, content: { "application/problem+json": { schema: body } } };
+  return { ...(body as object), description };
+}
+
+/** The document as committed: stable two-space JSON with a final line break. */
+export function formatOpenApi(document: Record<string, unknown>): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** Dependencies for an app whose handlers never run; any use is a mistake and says so. */
+function describeOnly(): RegistryDeps {
+  return new Proxy({} as RegistryDeps, {
+    get(_target, property) {
+      throw new Error(`the OpenAPI generator registered the routes only; a handler used deps.${String(property)}`);
+    },
+  });
+}

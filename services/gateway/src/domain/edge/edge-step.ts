@@ -1,0 +1,48 @@
+import type { TransactionId } from "@opendsp/ebxml";
+import type { SoapFaultOptions } from "@opendsp/soap";
+import type { IncomingHttpHeaders } from "node:http";
+import type { Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
+import type { UpstreamName } from "../routing/soap-routes.js";
+
+/**
+ * The edge pipeline: checks a SOAP request passes, in order, after its wsa:Action has been read and accepted for
+ * the endpoint and before anything is forwarded. This is where the public edge's security plugs in:
+ * - authentication of the calling system by mutual TLS (ATNA Secure Node, ITI TF-2a 3.19): `socket` is the TLS
+ *   socket when the gateway listens with HTTPS, its peer certificate is the caller's identity;
+ * - the user's identity by an XUA assertion (ITI-40, ITI TF-2b 3.40) in the wsse:Security header;
+ * - the patient's consent decision for that user and transaction.
+ * A step either lets the request through (possibly adding what it learnt to `attributes` for the next steps) or
+ * refuses it with a SOAP Fault; a refused request never reaches a service. The list is empty today: the gateway
+ * routes only, and the services must not be reachable from anywhere but the gateway.
+ */
+export interface EdgeRequest {
+  /** The request id, also sent to the service in X-Request-Id. */
+  readonly requestId: string;
+  readonly upstream: UpstreamName;
+  readonly transaction: TransactionId;
+  readonly action: string;
+  readonly messageId: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+  /** The client's socket: a TLSSocket under HTTPS (peer certificate), a plain one otherwise. */
+  readonly socket: TLSSocket | Socket;
+  /** What earlier steps established (e.g. the authenticated subject), for later steps. */
+  readonly attributes: Map<string, unknown>;
+}
+
+export type EdgeDecision = { readonly kind: "pass" } | { readonly kind: "refuse"; readonly fault: SoapFaultOptions; readonly reason: string };
+
+export interface EdgeStep {
+  /** A stable name for logs and metrics, e.g. "mutual-tls" or "xua". */
+  readonly name: string;
+  check(request: EdgeRequest): Promise<EdgeDecision>;
+}
+
+/** Runs the steps in order; the first refusal ends the pipeline. */
+export async function runEdgeSteps(steps: readonly EdgeStep[], request: EdgeRequest): Promise<EdgeDecision & { step?: string }> {
+  for (const step of steps) {
+    const decision = await step.check(request);
+    if (decision.kind === "refuse") return { ...decision, step: step.name };
+  }
+  return { kind: "pass" };
+}

@@ -1,0 +1,30 @@
+import { Agent } from "undici";
+import type { GatewayConfig } from "../../config.js";
+import type { UpstreamName } from "../routing/soap-routes.js";
+
+/** The services behind the gateway and the one connection pool used to reach them (keep-alive, bounded waits). */
+export interface Upstreams {
+  readonly agent: Agent;
+  /** Base URL of a service, without a trailing slash. */
+  base(name: UpstreamName): string;
+  close(): Promise<void>;
+}
+
+export function createUpstreams(config: GatewayConfig): Upstreams {
+  const agent = new Agent({
+    connect: { timeout: config.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS },
+    headersTimeout: config.GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS,
+    bodyTimeout: config.GATEWAY_UPSTREAM_BODY_TIMEOUT_MS,
+  });
+  const bases: Record<UpstreamName, string> = {
+    registry: config.REGISTRY_URL.replace(/\/+$/, ""),
+    repository: config.REPOSITORY_URL.replace(/\/+$/, ""),
+  };
+  return {
+    agent,
+    base: (name) => bases[name],
+    async close() {
+      await agent.close();
+    },
+  };
+}

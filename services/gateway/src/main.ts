@@ -1,0 +1,9 @@
+import { startGatewayServer } from "./server.js";
+
+// Entry point: `node --import tsx services/gateway/src/main.ts`. Stops cleanly on SIGINT/SIGTERM.
+const server = await startGatewayServer();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void server.close().then(() => process.exit(0));
+  });
+}

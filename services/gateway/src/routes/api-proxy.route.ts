@@ -1,0 +1,91 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { Readable } from "node:stream";
+import { request as upstreamRequest, type Dispatcher } from "undici";
+import { BodyTooLargeError, cappedBody } from "../domain/upstream/capped-body.js";
+import { endToEndHeaders, forwardedFor } from "../domain/upstream/forwarded-headers.js";
+import { describeUpstreamFailure } from "../domain/upstream/upstream-failure.js";
+import type { UpstreamName } from "../domain/routing/soap-routes.js";
+import type { GatewayDeps } from "../gateway-deps.js";
+import type { RequestContext } from "../request-context.js";
+
+const PROBLEM = "application/problem+json";
+const METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH"] as const;
+
+/** JSON APIs served by a service behind the gateway, by path prefix (openapi/ describes each). */
+const API_ROUTES: readonly { readonly prefix: string; readonly upstream: UpstreamName }[] = [{ prefix: "/api/patients", upstream: "registry" }];
+
+/**
+ * The JSON APIs under /api/, proxied to the service that owns them: method, path, query and body go through
+ * unchanged (the body streamed, capped at GATEWAY_MAX_API_BODY_BYTES), the answer comes back with its status,
+ * problem+json included. An unreachable service is a 502 problem, a silent one a 504. Authorization of these
+ * calls will be an edge step too (see domain/edge/edge-step.ts); until then the gateway only routes.
+ */
+export function registerApiProxyRoutes(app: FastifyInstance, deps: GatewayDeps, context: RequestContext): void {
+  void app.register((scope, _options, done) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", (_request, payload, parsed) => {
+      parsed(null, payload);
+    });
+    for (const api of API_ROUTES) {
+      for (const url of [api.prefix, `${api.prefix}/*`]) {
+        // Patient ids travel in these URLs: only warnings and errors are logged by Fastify for them.
+        scope.route({ method: [...METHODS], url, logLevel: "warn", handler: (request, reply) => proxy(api.upstream, request, reply, deps, context) });
+      }
+    }
+    done();
+  });
+}
+
+async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: FastifyReply, deps: GatewayDeps, context: RequestContext): Promise<FastifyReply> {
+  const { config, upstreams, metrics } = deps;
+  const requestId = context.id(request);
+  const label = (outcome: "ok" | "upstream-fault" | "refused" | "upstream-error"): void => context.label(request, { endpoint: "api", action: request.method, outcome });
+  const maxBytes = config.GATEWAY_MAX_API_BODY_BYTES;
+  const hasBody = request.headers["content-length"] !== undefined || request.headers["transfer-encoding"] !== undefined;
+  if (Number(request.headers["content-length"]) > maxBytes) {
+    label("refused");
+    return problem(reply.header("connection", "close"), 413, "urn:opendsp:problem:body-too-large", "Request body too large", `The body is larger than the ${maxBytes} bytes accepted`);
+  }
+  const abort = new AbortController();
+  reply.raw.once("close", () => {
+    if (!reply.raw.writableFinished) abort.abort();
+  });
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await upstreamRequest(`${upstreams.base(upstream)}${request.raw.url ?? request.url}`, {
+      dispatcher: upstreams.agent,
+      method: request.method,
+      headers: {
+        ...endToEndHeaders(request.headers, ["x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"]),
+        ...forwardedFor(request.headers, request.ip, request.protocol),
+        "x-request-id": requestId,
+      },
+      body: hasBody ? Readable.from(cappedBody(request.raw, maxBytes), { objectMode: false }) : null,
+      signal: abort.signal,
+    });
+  } catch (err) {
+    if (err instanceof BodyTooLargeError || (err as { cause?: unknown }).cause instanceof BodyTooLargeError) {
+      label("refused");
+      return problem(reply.header("connection", "close"), 413, "urn:opendsp:problem:body-too-large", "Request body too large", `The body is larger than the ${maxBytes} bytes accepted`);
+    }
+    label("upstream-error");
+    if (abort.signal.aborted) return reply;
+    const failure = describeUpstreamFailure(err, upstream, {
+      connectMs: config.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS,
+      headersMs: config.GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS,
+    });
+    metrics.upstreamError(upstream, failure.reason);
+    request.log.warn({ requestId, upstream, reason: failure.reason, err }, "service call failed");
+    const [status, type, title] = failure.reason === "timeout" ? [504, "urn:opendsp:problem:upstream-timeout", "Service timeout"] as const : [502, "urn:opendsp:problem:upstream-unavailable", "Service unavailable"] as const;
+    return problem(request.raw.complete ? reply : reply.header("connection", "close"), status, type, title, failure.description);
+  }
+  label(response.statusCode < 400 ? "ok" : "upstream-fault");
+  return reply
+    .code(response.statusCode)
+    .headers({ ...endToEndHeaders(response.headers, ["date", "x-request-id"]), "x-request-id": requestId })
+    .send(response.body);
+}
+
+function problem(reply: FastifyReply, status: number, type: string, title: string, detail: string): FastifyReply {
+  return reply.code(status).type(PROBLEM).send({ type, title, status, detail });
+}

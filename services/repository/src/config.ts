@@ -27,6 +27,10 @@ export const RepositoryConfigSchema = Type.Object({
   /** Blobs written but never registered are removed after this many seconds (a crash between write and register). */
   REPOSITORY_ORPHAN_GRACE_SECONDS: Type.Integer({ default: 3600, minimum: 1 }),
   REPOSITORY_SWEEP_INTERVAL_SECONDS: Type.Integer({ default: 600, minimum: 1 }),
+  /** redis(s)://… runs the repository's jobs (the orphan sweeps) on BullMQ; absent: in-process. */
+  REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://" })),
+  /** Key prefix of those jobs in Redis; default opendsp:repository:<REPOSITORY_UNIQUE_ID>, shared by its replicas. */
+  REPOSITORY_JOBS_PREFIX: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)*$" })),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
     { default: "info" },

@@ -1,11 +1,11 @@
-import { AppError, createBlobStore, createLogger, migrateToLatest, openDatabase, type Database } from "@opendsp/platform";
+import { AppError, createBlobStore, createJobQueue, createLogger, migrateToLatest, openDatabase, type Database, type JobQueue } from "@opendsp/platform";
 import type { Kysely } from "kysely";
 import { Migrator } from "kysely/migration";
 import { join } from "node:path";
 import { REPOSITORY_MIGRATIONS } from "../migrations/index.js";
 import { REPOSITORY_SOAP_PATH, buildApp } from "./app.js";
 import { loadRepositoryConfig } from "./config.js";
-import { startOrphanSweeper } from "./jobs/orphan-sweeper.job.js";
+import { scheduleOrphanSweeps, startOrphanSweeper } from "./jobs/orphan-sweeper.job.js";
 import type { RepositoryDatabase } from "./storage/repository-database.js";
 
 /** Starts the repository: configuration, database and migrations, blob store, HTTP endpoint, orphan sweeper. */
@@ -30,13 +30,27 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
   logger.info({ database: database.kind, migrations: applied.length, blobs: config.S3_ENDPOINT ? "s3" : "folder" }, "repository storage ready");
   const deps = { config, db: database.db, blobs };
   const app = buildApp(deps, logger);
-  const address = await app.listen({ host: config.REPOSITORY_HOST, port: config.REPOSITORY_PORT });
   const sweeper = startOrphanSweeper(deps, logger);
-  logger.info({ soap: `${address}${REPOSITORY_SOAP_PATH}` }, "repository listening");
+  let jobs: JobQueue | undefined;
+  let address: string;
+  try {
+    // In-process jobs, or BullMQ when REDIS_URL is set; a start that fails here leaves nothing open behind it.
+    jobs = await createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.REPOSITORY_JOBS_PREFIX ?? `opendsp:repository:${config.REPOSITORY_UNIQUE_ID}`, logger });
+    address = await app.listen({ host: config.REPOSITORY_HOST, port: config.REPOSITORY_PORT });
+    await scheduleOrphanSweeps(jobs, sweeper, config.REPOSITORY_SWEEP_INTERVAL_SECONDS);
+  } catch (e) {
+    await jobs?.close();
+    await app.close();
+    await database.close();
+    throw e;
+  }
+  const queue = jobs;
+  logger.info({ soap: `${address}${REPOSITORY_SOAP_PATH}`, jobs: queue.backend }, "repository listening");
   return {
     address,
     soapUrl: `${address}${REPOSITORY_SOAP_PATH}`,
     async close(): Promise<void> {
+      await queue.close();
       await sweeper.stop();
       await app.close();
       await database.close();

@@ -5,6 +5,7 @@ import { createLogger } from "../logging/logger.js";
 import { createJobQueue } from "./create-job-queue.js";
 import { describeJobQueueContract } from "./job-queue.contract.js";
 import type { JobPayload } from "./job-queue.js";
+import { removeJobQueueData } from "./remove-job-queue-data.js";
 
 /** The local Redis of the integration tests (CI starts it). */
 const REDIS_URL = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
@@ -17,12 +18,7 @@ const freshPrefix = (): string => `${FILE_PREFIX}:q${++counter}`;
 const admin = new Redis(REDIS_URL, { lazyConnect: true });
 
 afterAll(async () => {
-  let cursor = "0";
-  do {
-    const [next, keys] = await admin.scan(cursor, "MATCH", `${FILE_PREFIX}:*`, "COUNT", 1000);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  await removeJobQueueData(REDIS_URL, FILE_PREFIX);
   await admin.quit();
 });
 
@@ -100,6 +96,19 @@ describe("BullMQ job queue", () => {
     expect(await b.add("same-name", {}, { jobId: "shared-id" })).toMatchObject({ added: true });
     await vi.waitFor(() => expect(ranOn.sort()).toEqual(["a", "b"]));
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it("removes the keys of a prefix, and only those", async () => {
+    const [mine, theirs] = [freshPrefix(), freshPrefix()];
+    for (const prefix of [mine, theirs]) {
+      const queue = await createJobQueue({ redisUrl: REDIS_URL, prefix, logger });
+      queue.define({ name: "kept", run: () => Promise.resolve() });
+      await queue.add("kept", {}, { jobId: "k-1", delayMs: 60_000 });
+      await queue.close();
+    }
+    expect(await removeJobQueueData(REDIS_URL, mine)).toBeGreaterThan(0);
+    expect(await admin.keys(`${mine}:*`)).toEqual([]);
+    expect((await admin.keys(`${theirs}:*`)).length).toBeGreaterThan(0);
   });
 
   it("fails at creation with JOB_QUEUE_UNAVAILABLE when Redis cannot be reached, without the password", async () => {

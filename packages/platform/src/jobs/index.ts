@@ -15,3 +15,4 @@ export { JobQueueError, UnrecoverableJobError } from "./job-errors.js";
 export { MAX_JOB_PAYLOAD_BYTES } from "./job-payload.js";
 export { createJobQueue, type JobQueueConfig } from "./create-job-queue.js";
 export { createInProcessJobQueue } from "./in-process-job-queue.js";
+export { removeJobQueueData } from "./remove-job-queue-data.js";

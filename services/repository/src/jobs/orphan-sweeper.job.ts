@@ -1,4 +1,4 @@
-import type { Logger } from "@opendsp/platform";
+import type { JobPayload, JobQueue, Logger } from "@opendsp/platform";
 import { DOCUMENT_BLOB_PREFIX } from "../domain/provide-and-register/document-blob-key.js";
 import { findRegisteredDocuments } from "../domain/provide-and-register/iti-18-registered-documents.call.js";
 import type { RepositoryDeps } from "../repository-deps.js";
@@ -20,6 +20,10 @@ import { deletePending, listPendingOlderThan, markRegistered, referencedBlobKeys
  *
  * Idempotent: each step deletes the blob before the row that marks it, so an interrupted run is finished by the
  * next one. A registered document's blob is never deleted: its row references it.
+ *
+ * The periods are a repeatable job on the service's job queue (scheduleOrphanSweeps): in-process on the embedded
+ * platform, BullMQ with REDIS_URL, where repository instances sharing a key prefix (and so a database) sweep once per
+ * period in all, not once each.
  */
 export interface OrphanSweeper {
   runOnce(now?: Date): Promise<SweepResult>;
@@ -40,36 +44,46 @@ const BATCH = 500;
 /** How far before the cut-off unreferenced blobs are looked for (month folders of the key scheme). */
 const UNREFERENCED_LOOKBACK_DAYS = 35;
 
+/** The repeatable job of the sweeps. */
+export const ORPHAN_SWEEP_JOB = "orphan-sweep";
+
+/** A sweep needs no input: its cut-off is taken when it runs. */
+export type OrphanSweepPayload = JobPayload;
+
+/** The sweeper of this process: runOnce sweeps now; stop waits for a sweep under way. Periods: scheduleOrphanSweeps. */
 export function startOrphanSweeper(deps: RepositoryDeps, logger: Logger): OrphanSweeper {
-  const log = logger.child({ job: "orphan-sweeper" });
+  const log = logger.child({ job: ORPHAN_SWEEP_JOB });
   // Runs are chained: runOnce while a run is going waits for it, so two sweeps never race on the same rows.
   let chain: Promise<unknown> = Promise.resolve();
-  let running = 0;
 
   const run = (now: Date): Promise<SweepResult> => {
-    running++;
     const next = chain.then(() => sweep(deps, log, now));
     chain = next.catch(() => undefined);
-    return next.finally(() => {
-      running--;
-    });
+    return next;
   };
-
-  const timer = setInterval(() => {
-    // A run still going on (a large backlog) is not doubled.
-    if (running > 0) return;
-    run(new Date()).catch((err: unknown) => log.warn({ err }, "orphan sweep failed; retried at the next interval"));
-  }, deps.config.REPOSITORY_SWEEP_INTERVAL_SECONDS * 1000);
-  // The sweeper never keeps the process alive on its own.
-  timer.unref();
 
   return {
     runOnce: (now = new Date()) => run(now),
     async stop(): Promise<void> {
-      clearInterval(timer);
       await chain;
     },
   };
+}
+
+/**
+ * Sweeps every `everySeconds` (the first one period from now) as a repeatable job on `jobs`. A failed sweep is not
+ * retried: the next period sweeps again, and the failure is listed in the queue's dead letter meanwhile.
+ */
+export async function scheduleOrphanSweeps(jobs: JobQueue, sweeper: OrphanSweeper, everySeconds: number): Promise<void> {
+  const job = jobs.define<OrphanSweepPayload>({
+    name: ORPHAN_SWEEP_JOB,
+    attempts: 1,
+    concurrency: 1,
+    run: async () => {
+      await sweeper.runOnce();
+    },
+  });
+  await job.every(everySeconds * 1000, {});
 }
 
 async function sweep(deps: RepositoryDeps, log: Logger, now: Date): Promise<SweepResult> {

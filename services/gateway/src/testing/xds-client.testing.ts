@@ -1,0 +1,155 @@
+import {
+  ACTION,
+  RESPONSE_STATUS,
+  RETURN_TYPE,
+  STORED_QUERY,
+  parseAdhocQueryResponse,
+  parseRegistryResponse,
+  parseRetrieveDocumentSetResponse,
+  writeAdhocQueryRequest,
+  writeProvideAndRegisterRequest,
+  writeRetrieveDocumentSetRequest,
+  xdsMetadataFromRim,
+  type DocumentEntry,
+} from "@opendsp/ebxml";
+import {
+  buildMtomMessage,
+  buildSoapRequest,
+  callSoap,
+  newContentId,
+  parseSoapEnvelope,
+  readSoapHttpBody,
+  resolveXopIncludes,
+  serializeSoapEnvelope,
+  xopHref,
+} from "@opendsp/soap";
+import { dischargeLetterEntry, registerRequest, submissionSetFor } from "@opendsp/testing";
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+
+/** What a SOAP endpoint answered, body read whole (tests send small messages or read the answer as MTOM). */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: Buffer;
+}
+
+export async function post(url: string, contentType: string, body: string | Buffer | Readable): Promise<HttpAnswer> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: body instanceof Readable ? (Readable.toWeb(body) as ReadableStream<Uint8Array>) : body,
+    duplex: "half",
+  });
+  return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: Buffer.from(await res.arrayBuffer()) };
+}
+
+/** The SOAP envelope of an answer, simple or MTOM. */
+export async function envelopeOf(answer: HttpAnswer): Promise<Buffer> {
+  const http = await readSoapHttpBody(Readable.from([answer.body]), answer.contentType);
+  await http.drain();
+  return http.root;
+}
+
+/** A SOAP 1.2 request envelope with `action` in wsa:Action. */
+export function soapRequest(action: string, body: Parameters<typeof buildSoapRequest>[0]["body"]): string {
+  return serializeSoapEnvelope(buildSoapRequest({ action, body }).envelope);
+}
+
+/** ITI-41 as MTOM for one document of `patientId`, the bytes as their own part. */
+export function provideAndRegister(patientId: string, document: Buffer | Readable): { contentType: string; body: Readable; entry: DocumentEntry } {
+  const { hash: _hash, size: _size, repositoryUniqueId: _repository, ...entry } = dischargeLetterEntry(patientId, { mimeType: "application/octet-stream" });
+  const contentId = newContentId("gateway.test");
+  const body = writeProvideAndRegisterRequest({
+    submitObjectsRequest: registerRequest({ submissionSet: submissionSetFor(patientId), documentEntries: [entry] }),
+    documents: [{ id: entry.entryUuid, payload: { kind: "xop", href: xopHref(contentId) } }],
+  });
+  const message = buildMtomMessage({
+    root: soapRequest(ACTION.iti41.request, body),
+    action: ACTION.iti41.request,
+    attachments: [{ contentId, contentType: "application/octet-stream", body: document }],
+  });
+  return { contentType: message.contentType, body: message.body, entry };
+}
+
+/** The status and errors of a RegistryResponse answer (ITI-41, ITI-42), simple or MTOM. */
+export async function registryResponseOf(answer: HttpAnswer): Promise<{ status: string; errors: readonly unknown[] }> {
+  const parsed = parseRegistryResponse(parseSoapEnvelope(await envelopeOf(answer)).body);
+  if (!parsed.ok) throw new Error(`unreadable RegistryResponse: ${JSON.stringify(parsed.errors)}`);
+  return { status: parsed.value.status, errors: parsed.value.errors };
+}
+
+/** ITI-18 FindDocuments (LeafClass, Approved) for a patient through `registryUrl`. */
+export async function findDocuments(registryUrl: string, patientId: string): Promise<DocumentEntry[]> {
+  const reply = await callSoap({
+    url: registryUrl,
+    action: ACTION.iti18.request,
+    timeoutMs: 20_000,
+    body: writeAdhocQueryRequest({
+      requestSlots: [],
+      returnType: RETURN_TYPE.leafClass,
+      query: {
+        id: STORED_QUERY.findDocuments,
+        slots: [
+          { name: "$XDSDocumentEntryPatientId", values: [`'${patientId}'`] },
+          { name: "$XDSDocumentEntryStatus", values: ["('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')"] },
+        ],
+      },
+    }),
+  });
+  const parsed = parseAdhocQueryResponse(reply.body);
+  if (!parsed.ok) throw new Error(`unreadable AdhocQueryResponse: ${JSON.stringify(parsed.errors)}`);
+  if (parsed.value.status !== RESPONSE_STATUS.success) throw new Error(`FindDocuments failed: ${JSON.stringify(parsed.value.errors)}`);
+  return [...xdsMetadataFromRim(parsed.value.objects).documentEntries];
+}
+
+/** ITI-43 for one document through `repositoryUrl`, the answer's MTOM part hashed as it streams. */
+export async function retrieveDocument(repositoryUrl: string, repositoryUniqueId: string, documentUniqueId: string): Promise<{ sha1: string; size: number }> {
+  const envelope = soapRequest(ACTION.iti43.request, writeRetrieveDocumentSetRequest({ documentRequests: [{ repositoryUniqueId, documentUniqueId }] }));
+  const message = buildMtomMessage({ root: envelope, action: ACTION.iti43.request, attachments: [] });
+  const res = await fetch(repositoryUrl, {
+    method: "POST",
+    headers: { "content-type": message.contentType },
+    body: Readable.toWeb(message.body) as ReadableStream<Uint8Array>,
+    duplex: "half",
+  });
+  if (res.status !== 200 || !res.body) throw new Error(`ITI-43 answered HTTP ${res.status}`);
+  const http = await readSoapHttpBody(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), res.headers.get("content-type") ?? undefined);
+  const parsed = parseRetrieveDocumentSetResponse(parseSoapEnvelope(http.root).body);
+  if (!parsed.ok) throw new Error(`unreadable ITI-43 answer: ${JSON.stringify(parsed.errors)}`);
+  let result: { sha1: string; size: number } | undefined;
+  const includes = parsed.value.documentResponses.flatMap((d) => (d.payload.kind === "xop" ? [{ key: d.documentUniqueId, href: d.payload.href }] : []));
+  await resolveXopIncludes(includes, http.attachments, async (_key, part) => {
+    const hash = createHash("sha1");
+    let size = 0;
+    for await (const chunk of part.body) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+    result = { sha1: hash.digest("hex"), size };
+  });
+  await http.drain();
+  if (!result) throw new Error(`ITI-43 carried no document: ${JSON.stringify(parsed.value.registryResponse)}`);
+  return result;
+}
+
+/** Bytes of `size`, varied, made 1 MiB at a time and hashed as they are produced. */
+export function generatedDocument(size: number): { stream: Readable; sha1(): string } {
+  const hash = createHash("sha1");
+  let produced = 0;
+  const stream = new Readable({
+    read() {
+      if (produced >= size) {
+        this.push(null);
+        return;
+      }
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, size - produced), produced % 251);
+      if (chunk.length >= 4) chunk.writeUInt32BE(produced >>> 0, 0);
+      produced += chunk.length;
+      hash.update(chunk);
+      this.push(chunk);
+    },
+  });
+  return { stream, sha1: () => hash.digest("hex") };
+}

@@ -24,7 +24,7 @@ Platform address:
 
 Exit codes:
   0 done, 1 refused or failed by the platform, 2 bad usage, 3 platform unreachable or no answer in time,
-  4 a local file could not be read or written.`;
+  4 a local file could not be read or written, 130 interrupted.`;
 
 /**
  * Runs the opendsp command with `argv` (the arguments after the program name) and returns its exit code. Everything
@@ -65,6 +65,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_CODE.ok;
   } catch (err) {
     output.clearStatus();
+    if (io.signal?.aborted === true) {
+      output.error("interrupted before the end");
+      return EXIT_CODE.interrupted;
+    }
     if (err instanceof CommanderError && (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help")) {
       return err.exitCode === 0 ? EXIT_CODE.ok : EXIT_CODE.usage;
     }

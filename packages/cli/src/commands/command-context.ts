@@ -14,6 +14,8 @@ export interface GlobalSettings {
   readonly endpoints: Endpoints;
   /** Queries and admin calls: the whole exchange. Transfers (publish, retrieve): the longest stall allowed. */
   readonly timeoutMs: number;
+  /** Aborted when the user interrupts the command (Ctrl-C). */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 60;
@@ -23,5 +25,6 @@ export function globalSettings(command: Command, io: CliIo): GlobalSettings {
   return {
     endpoints: resolveEndpoints(opts.url, io.env),
     timeoutMs: Math.round((opts.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000),
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
   };
 }

@@ -19,7 +19,7 @@ export function patientCommand(ctx: CommandContext): Command {
     .option("--json", "print the result as JSON")
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
       const settings = globalSettings(command, ctx.io);
-      const { outcome, patient: identity } = await putPatient(settings.endpoints.patientsApiUrl, id, settings.timeoutMs);
+      const { outcome, patient: identity } = await putPatient(settings.endpoints.patientsApiUrl, id, settings.timeoutMs, settings.signal);
       if (options.json) {
         ctx.output.json({ outcome, ...identity });
         return;
@@ -33,7 +33,7 @@ export function patientCommand(ctx: CommandContext): Command {
     .option("--json", "print the result as JSON")
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
       const settings = globalSettings(command, ctx.io);
-      const identity = await getPatient(settings.endpoints.patientsApiUrl, id, settings.timeoutMs);
+      const identity = await getPatient(settings.endpoints.patientsApiUrl, id, settings.timeoutMs, settings.signal);
       if (!identity) throw new CliError("refused", `the registry does not know the patient id ${id}`);
       if (options.json) {
         ctx.output.json(identity);

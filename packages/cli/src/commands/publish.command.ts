@@ -129,6 +129,7 @@ export function publishCommand(ctx: CommandContext): Command {
         request: submission.request,
         attachments: [{ contentId, contentType: mimeType, body: () => openForReading(path, file) }],
         idleTimeoutMs: settings.timeoutMs,
+        ...(settings.signal === undefined ? {} : { signal: settings.signal }),
       });
       for (const w of warnings) ctx.output.warning(`${w.errorCode}: ${w.codeContext}`);
       const result = {

@@ -41,6 +41,7 @@ export function queryCommand(ctx: CommandContext): Command {
         STORED_QUERY.findDocuments,
         findDocumentsSlots(options),
         settings.timeoutMs,
+        settings.signal,
       );
       for (const w of warnings) ctx.output.warning(`${w.errorCode}: ${w.codeContext}`);
       const entries = [...documentEntries].sort((a, b) => (b.creationTime ?? "").localeCompare(a.creationTime ?? ""));

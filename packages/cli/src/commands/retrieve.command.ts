@@ -31,7 +31,7 @@ export function retrieveCommand(ctx: CommandContext): Command {
       let homeCommunityId: string | undefined;
       let expected: { sha1?: string; size?: number } | undefined;
       if (repositoryUniqueId === undefined) {
-        const { documentEntries } = await getDocumentsByUniqueId(settings.endpoints.registrySoapUrl, [uniqueId], settings.timeoutMs);
+        const { documentEntries } = await getDocumentsByUniqueId(settings.endpoints.registrySoapUrl, [uniqueId], settings.timeoutMs, settings.signal);
         const entry = documentEntries.find((e) => e.uniqueId === uniqueId);
         if (!entry) throw new CliError("refused", `the registry knows no document with uniqueId ${uniqueId}`);
         if (!entry.repositoryUniqueId) throw new CliError("refused", `the registry's entry of ${uniqueId} names no repositoryUniqueId`);
@@ -48,8 +48,10 @@ export function retrieveCommand(ctx: CommandContext): Command {
         documentUniqueId: uniqueId,
         ...(homeCommunityId === undefined ? {} : { homeCommunityId }),
         outputPath,
+        outputName: options.output,
         idleTimeoutMs: settings.timeoutMs,
         ...(expected === undefined ? {} : { expected }),
+        ...(settings.signal === undefined ? {} : { signal: settings.signal }),
       });
       if (options.json) {
         ctx.output.json({ uniqueId, repositoryUniqueId, file: outputPath, size: document.size, sha1: document.sha1, mimeType: document.mimeType });

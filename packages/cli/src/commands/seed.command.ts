@@ -44,8 +44,7 @@ export function seedCommand(ctx: CommandContext): Command {
       const seed = options.seed ?? randomInt(1, 2 ** 31);
       const summary = await runSeed(
         { seed, until, patients: options.patients, documents: options.documents, concurrency: options.concurrency },
-        settings.endpoints,
-        settings.timeoutMs,
+        settings,
         ctx.output,
       );
       if (options.json) ctx.output.json(summary);

@@ -2,7 +2,8 @@
  * Exit codes of the command, stable for scripts:
  * 0 done; 1 the platform refused or failed the request (SOAP Fault, RegistryResponse Failure, problem+json,
  * an answer that is not what the transaction defines); 2 bad usage (unknown option, bad argument);
- * 3 the platform could not be reached or did not answer in time; 4 a local file could not be read or written.
+ * 3 the platform could not be reached or did not answer in time; 4 a local file could not be read or written;
+ * 130 interrupted (Ctrl-C), as shells report a process ended by SIGINT.
  */
 export const EXIT_CODE = {
   ok: 0,
@@ -10,6 +11,7 @@ export const EXIT_CODE = {
   usage: 2,
   unreachable: 3,
   file: 4,
+  interrupted: 130,
 } as const;
 
 export type CliErrorKind = Exclude<keyof typeof EXIT_CODE, "ok">;

@@ -11,6 +11,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The directory relative file names are resolved against. */
   readonly cwd: string;
+  /** Aborted when the user interrupts the command: transfers stop and clean up (no half-written file). */
+  readonly signal?: AbortSignal;
 }
 
 export interface TextSink {
@@ -24,7 +26,16 @@ export interface TextSink {
 export function processIo(): CliIo {
   const env = process.env;
   const cwd = env["npm_lifecycle_event"] === "opendsp" && env["INIT_CWD"] ? env["INIT_CWD"] : process.cwd();
+  // The first Ctrl-C lets the command stop cleanly; a second one ends the process at once.
+  const interrupt = new AbortController();
+  for (const name of ["SIGINT", "SIGTERM"] as const) {
+    process.on(name, () => {
+      if (interrupt.signal.aborted) process.exit(130);
+      interrupt.abort(new Error(`interrupted (${name})`));
+    });
+  }
   return {
+    signal: interrupt.signal,
     stdout: process.stdout,
     stderr: process.stderr,
     stderrIsTty: process.stderr.isTTY,

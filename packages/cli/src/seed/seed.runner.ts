@@ -1,5 +1,5 @@
 import { newContentId } from "@opendsp/soap";
-import type { Endpoints } from "../config/endpoints.js";
+import type { GlobalSettings } from "../commands/command-context.js";
 import { XdsTransactionError } from "../errors/platform-errors.js";
 import { buildDocumentSubmission } from "../metadata/document-submission.builder.js";
 import type { Output } from "../output/output.js";
@@ -36,14 +36,15 @@ export interface SeedSummary {
  * (requests under way finish) and is thrown. A document already registered under the same uniqueId (the same seed
  * loaded before) counts as already present, so loading a seed twice is harmless.
  */
-export async function runSeed(plan: SeedPlan, endpoints: Endpoints, timeoutMs: number, output: Output): Promise<SeedSummary> {
+export async function runSeed(plan: SeedPlan, settings: GlobalSettings, output: Output): Promise<SeedSummary> {
+  const { endpoints, timeoutMs, signal } = settings;
   const started = performance.now();
   let added = 0;
   let known = 0;
   const patientsBar = new ProgressBar(output, "patients ", plan.patients);
   try {
-    await runPool(plan.patients, plan.concurrency, async (i) => {
-      const { outcome } = await putPatient(endpoints.patientsApiUrl, syntheticPatient(plan.seed, i, plan.until).patientId, timeoutMs);
+    await runPool(plan.patients, plan.concurrency, signal, async (i) => {
+      const { outcome } = await putPatient(endpoints.patientsApiUrl, syntheticPatient(plan.seed, i, plan.until).patientId, timeoutMs, signal);
       if (outcome === "created") added++;
       else known++;
       patientsBar.tick();
@@ -58,7 +59,7 @@ export async function runSeed(plan: SeedPlan, endpoints: Endpoints, timeoutMs: n
   const documentsStarted = performance.now();
   const documentsBar = new ProgressBar(output, "documents", plan.documents);
   try {
-    await runPool(plan.documents, plan.concurrency, async (i) => {
+    await runPool(plan.documents, plan.concurrency, signal, async (i) => {
       const doc = syntheticDocument(plan.seed, i, plan.patients, plan.until);
       const contentId = newContentId("opendsp-seed");
       const submission = buildDocumentSubmission({ ...doc.metadata, contentId });
@@ -68,6 +69,7 @@ export async function runSeed(plan: SeedPlan, endpoints: Endpoints, timeoutMs: n
           request: submission.request,
           attachments: [{ contentId, contentType: doc.metadata.mimeType, body: doc.content }],
           idleTimeoutMs: timeoutMs,
+          ...(signal === undefined ? {} : { signal }),
         });
         published++;
       } catch (err) {
@@ -107,14 +109,14 @@ function isAlreadyRegistered(err: unknown): boolean {
 }
 
 /**
- * Runs task(0..count-1) with at most `concurrency` at a time. After the first failure no new task starts; once the
- * running ones have settled, that failure is thrown.
+ * Runs task(0..count-1) with at most `concurrency` at a time. After the first failure, or once `signal` is aborted,
+ * no new task starts; once the running ones have settled, the first failure is thrown (the abort reason if none).
  */
-export async function runPool(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
+export async function runPool(count: number, concurrency: number, signal: AbortSignal | undefined, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (failure === undefined && next < count) {
+    while (failure === undefined && next < count && signal?.aborted !== true) {
       const index = next++;
       try {
         await task(index);
@@ -125,4 +127,5 @@ export async function runPool(count: number, concurrency: number, task: (index: 
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   if (failure) throw failure.error;
+  if (signal?.aborted === true && next < count) throw signal.reason;
 }

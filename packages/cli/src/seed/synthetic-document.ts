@@ -2,7 +2,7 @@ import { NS, element, writeXml, type Author, type Code, type XmlElement } from "
 import { CONFIDENTIALITY, FACILITY_TYPE, FORMAT_MIME_TYPE_SUFFICIENT } from "../metadata/code-systems.js";
 import type { DocumentSubmissionInput, SubmissionIds } from "../metadata/document-submission.builder.js";
 import { dtmOf } from "../metadata/hl7-dtm.js";
-import { CLI_SOURCE_ID, uuidOid } from "../metadata/unique-ids.js";
+import { CLI_SOURCE_ID, newEntryUuid, uuidOid } from "../metadata/unique-ids.js";
 import { minimalPdf } from "./minimal-pdf.js";
 import { IMAGING_STUDIES, SEED_MIX, type SeedCategory } from "./seed-mix.js";
 import { SeededRandom } from "./seeded-random.js";
@@ -23,7 +23,7 @@ export interface SyntheticDocument {
 /**
  * Document `index` of the data set of `seed`: its patient (skewed, so that some patients have many documents), its
  * category (the SEED_MIX shares), author, dates, codes, uniqueIds and a small content in the category's format.
- * Everything comes from the seed and the index, never from the clock or the order of generation.
+ * Everything but the entryUUIDs comes from the seed and the index, never from the clock or the order of generation.
  */
 export function syntheticDocument(seed: number, index: number, patients: number, until: Date): SyntheticDocument {
   const rng = new SeededRandom(seed, "document", index);
@@ -46,12 +46,14 @@ export function syntheticDocument(seed: number, index: number, patients: number,
   const facilityType = mix.category.name === "discharge-letter" && rng.chance(0.1) ? FACILITY_TYPE.rehabilitation : mix.category.facilityType;
   const stay = mix.category.name === "discharge-letter" ? rng.int(1, 14) : 0;
 
+  // The uniqueIds are the data set's (the same seed gives the same documents, which the registry then recognizes);
+  // the entryUUIDs name one registration and are fresh on each send (ITI TF-3 4.2.3.2.8).
   const ids: SubmissionIds = {
     documentUniqueId: uuidOid(rng.uuid()),
     submissionSetUniqueId: uuidOid(rng.uuid()),
-    entryUuid: `urn:uuid:${rng.uuid()}`,
-    submissionSetUuid: `urn:uuid:${rng.uuid()}`,
-    associationUuid: `urn:uuid:${rng.uuid()}`,
+    entryUuid: newEntryUuid(),
+    submissionSetUuid: newEntryUuid(),
+    associationUuid: newEntryUuid(),
   };
   const creationTime = dtmOf(created);
   const metadata: Omit<DocumentSubmissionInput, "contentId"> = {

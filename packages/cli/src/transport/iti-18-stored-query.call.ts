@@ -23,9 +23,16 @@ export interface StoredQueryResult {
  * XdsTransactionError with every RegistryError when the status is not Success (PartialSuccess included: part of
  * the answer is missing, and a listing that silently lacks documents is worse than none).
  */
-export async function storedQuery(registryUrl: string, queryId: string, slots: readonly Slot[], timeoutMs: number): Promise<StoredQueryResult> {
+export async function storedQuery(
+  registryUrl: string,
+  queryId: string,
+  slots: readonly Slot[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<StoredQueryResult> {
   const reply = await callSoap({
     url: registryUrl,
+    ...(signal === undefined ? {} : { signal }),
     action: ACTION.iti18.request,
     responseAction: ACTION.iti18.response,
     timeoutMs,
@@ -51,6 +58,6 @@ export function quotedList(values: readonly string[]): string {
 }
 
 /** ITI-18 GetDocuments by uniqueId (ITI TF-2a 3.18.4.1.2.3.7.5). */
-export function getDocumentsByUniqueId(registryUrl: string, uniqueIds: readonly string[], timeoutMs: number): Promise<StoredQueryResult> {
-  return storedQuery(registryUrl, STORED_QUERY.getDocuments, [{ name: "$XDSDocumentEntryUniqueId", values: [quotedList(uniqueIds)] }], timeoutMs);
+export function getDocumentsByUniqueId(registryUrl: string, uniqueIds: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<StoredQueryResult> {
+  return storedQuery(registryUrl, STORED_QUERY.getDocuments, [{ name: "$XDSDocumentEntryUniqueId", values: [quotedList(uniqueIds)] }], timeoutMs, signal);
 }

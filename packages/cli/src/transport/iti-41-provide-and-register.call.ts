@@ -16,6 +16,7 @@ export interface ProvideAndRegisterCall {
   /** One per xop:Include of the request, streamed from its source while the request is sent. */
   readonly attachments: readonly MtomAttachmentSource[];
   readonly idleTimeoutMs: number;
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -31,6 +32,7 @@ export async function provideAndRegister(call: ProvideAndRegisterCall): Promise<
     body: writeProvideAndRegisterRequest(call.request),
     attachments: call.attachments,
     idleTimeoutMs: call.idleTimeoutMs,
+    ...(call.signal === undefined ? {} : { signal: call.signal }),
   });
   try {
     await exchange.http.drain();

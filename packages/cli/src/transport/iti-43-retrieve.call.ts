@@ -17,9 +17,12 @@ export interface RetrieveCall {
   readonly homeCommunityId?: string;
   /** Where the document goes; it appears there only once complete. */
   readonly outputPath: string;
+  /** The output as the user named it, for messages; outputPath by default. */
+  readonly outputName?: string;
   readonly idleTimeoutMs: number;
   /** Hash and size the registry has for the document: bytes that differ are refused and not written. */
   readonly expected?: { readonly sha1?: string; readonly size?: number };
+  readonly signal?: AbortSignal;
 }
 
 export interface RetrievedDocument {
@@ -40,17 +43,17 @@ export async function retrieveToFile(call: RetrieveCall): Promise<RetrievedDocum
   try {
     handle = await open(temporary, "wx", 0o600);
   } catch (err) {
-    throw new CliError("file", `cannot write ${call.outputPath}: ${fsReason(err)}`, { cause: err });
+    throw new CliError("file", `cannot write ${call.outputName ?? call.outputPath}: ${fsReason(err)}`, { cause: err });
   }
   let renamed = false;
   try {
+    // The write stream owns the handle from here and closes it, flushed, once the document is written.
     const result = await retrieveInto(call, handle);
-    await handle.close();
     checkExpected(call, result);
     try {
       await rename(temporary, call.outputPath);
     } catch (err) {
-      throw new CliError("file", `cannot write ${call.outputPath}: ${fsReason(err)}`, { cause: err });
+      throw new CliError("file", `cannot write ${call.outputName ?? call.outputPath}: ${fsReason(err)}`, { cause: err });
     }
     renamed = true;
     return result;
@@ -78,6 +81,7 @@ async function retrieveInto(call: RetrieveCall, handle: FileHandle): Promise<Ret
     }),
     attachments: [],
     idleTimeoutMs: call.idleTimeoutMs,
+    ...(call.signal === undefined ? {} : { signal: call.signal }),
     // The document is streamed to disk, never held: only the envelope is bounded.
     limits: { maxTotalBytes: Number.POSITIVE_INFINITY },
   });
@@ -97,7 +101,7 @@ async function retrieveInto(call: RetrieveCall, handle: FileHandle): Promise<Ret
     if (!document) throw new UnexpectedAnswerError(`the repository answered Success but without the document ${call.documentUniqueId}`);
 
     const meter = digestMeter();
-    const sink = handle.createWriteStream({ autoClose: false });
+    const sink = handle.createWriteStream({ flush: true });
     if (document.payload.kind === "inline") {
       await pipeline(Readable.from([Buffer.from(document.payload.bytes)]), meter, sink);
     } else {
@@ -109,7 +113,6 @@ async function retrieveInto(call: RetrieveCall, handle: FileHandle): Promise<Ret
       if (!received) throw new UnexpectedAnswerError(`the repository's answer has no MIME part for the document ${call.documentUniqueId}`);
     }
     await exchange.http.drain();
-    await handle.sync();
     return { ...meter.result(), mimeType: document.mimeType };
   } finally {
     exchange.close();

@@ -28,6 +28,8 @@ export interface MtomExchangeOptions {
   /** The transfer is abandoned after this long without progress. */
   readonly idleTimeoutMs: number;
   readonly limits?: Partial<MessageLimits>;
+  /** Abandons the exchange (the user interrupted the command). */
+  readonly signal?: AbortSignal;
 }
 
 /** The answer of an MTOM exchange, its attachments still to be read; close() once done with them. */
@@ -70,7 +72,7 @@ export async function exchangeMtom(options: MtomExchangeOptions): Promise<MtomEx
       headers: { "content-type": message.contentType, accept: "multipart/related, application/soap+xml" },
       body: upload(),
       duplex: "half",
-      signal: watchdog.signal,
+      signal: options.signal ? AbortSignal.any([watchdog.signal, options.signal]) : watchdog.signal,
       redirect: "error",
     });
   } catch (cause) {

@@ -18,17 +18,17 @@ export interface PutPatientResult {
  * Adds or updates a patient id through the JSON admin API: PUT {api}/{CX id, URL-encoded}, no body. The API keeps
  * identifiers only, as the ITI-8 feed does (demographics travel with each document, in sourcePatientInfo).
  */
-export async function putPatient(patientsApiUrl: string, patientId: string, timeoutMs: number): Promise<PutPatientResult> {
+export async function putPatient(patientsApiUrl: string, patientId: string, timeoutMs: number, signal?: AbortSignal): Promise<PutPatientResult> {
   const url = `${patientsApiUrl}/${encodeURIComponent(patientId)}`;
-  const res = await request(url, { method: "PUT" }, timeoutMs);
+  const res = await request(url, "PUT", timeoutMs, signal);
   if (res.status !== 200 && res.status !== 201) throw await problemOf(url, res);
   return { outcome: res.status === 201 ? "created" : "updated", patient: await patientOf(url, res) };
 }
 
 /** Reads a patient id's status; undefined when the registry does not know it (404). */
-export async function getPatient(patientsApiUrl: string, patientId: string, timeoutMs: number): Promise<PatientIdentity | undefined> {
+export async function getPatient(patientsApiUrl: string, patientId: string, timeoutMs: number, signal?: AbortSignal): Promise<PatientIdentity | undefined> {
   const url = `${patientsApiUrl}/${encodeURIComponent(patientId)}`;
-  const res = await request(url, { method: "GET" }, timeoutMs);
+  const res = await request(url, "GET", timeoutMs, signal);
   if (res.status === 404) {
     const problem = await problemOf(url, res);
     // A 404 without the API's problem type is a wrong URL, not an unknown patient.
@@ -39,12 +39,13 @@ export async function getPatient(patientsApiUrl: string, patientId: string, time
   return patientOf(url, res);
 }
 
-async function request(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
-  const signal = AbortSignal.timeout(timeoutMs);
+async function request(url: string, method: "GET" | "PUT", timeoutMs: number, interrupt?: AbortSignal): Promise<Response> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = interrupt ? AbortSignal.any([timeout, interrupt]) : timeout;
   try {
-    return await fetch(url, { ...init, headers: { accept: "application/json, application/problem+json" }, signal, redirect: "error" });
+    return await fetch(url, { method, headers: { accept: "application/json, application/problem+json" }, signal, redirect: "error" });
   } catch (cause) {
-    if (signal.aborted) throw new HttpUnreachableError(url, `no answer within ${Math.round(timeoutMs / 1000)} s`, true, { cause });
+    if (timeout.aborted) throw new HttpUnreachableError(url, `no answer within ${Math.round(timeoutMs / 1000)} s`, true, { cause });
     throw new HttpUnreachableError(url, networkReason(cause) ?? "no connection", false, { cause });
   }
 }

@@ -7,7 +7,7 @@ import { EXIT_CODE } from "./errors/cli-error.js";
 import { memoryIo } from "./testing/memory-io.js";
 
 const PATIENT = "1985032412345^^^&1.3.6.1.4.1.59999.2.1&ISO";
-// Nothing listens on port 1 (privileged, unused): a request that got past argument checks would fail with 3.
+// fetch refuses port 1 outright ("bad port"): a request that got past the argument checks would fail with 3.
 const NOWHERE = { OPENDSP_URL: "http://127.0.0.1:1" };
 
 let dir: string;

@@ -104,15 +104,17 @@ function sideOf(url: string): string {
   return "platform";
 }
 
-/** The socket or DNS error code behind a fetch failure (ECONNREFUSED, ENOTFOUND, ...). */
+/** The socket or DNS error code behind a fetch failure (ECONNREFUSED, ENOTFOUND, ...), else its innermost message. */
 export function networkReason(err: unknown): string | undefined {
   let e: unknown = err;
-  for (let depth = 0; depth < 5 && e instanceof Error; depth++) {
+  let innermost: Error | undefined;
+  for (let depth = 0; depth < 6 && e instanceof Error; depth++) {
+    innermost = e;
     const code = (e as Error & { code?: unknown }).code;
     if (typeof code === "string" && !code.startsWith("SOAP_")) return code;
     e = e instanceof AggregateError && e.errors.length > 0 ? e.errors[0] : e.cause;
   }
-  return err instanceof Error ? oneLine(err.message) : undefined;
+  return innermost ? oneLine(innermost.message) : undefined;
 }
 
 function causeText(cause: unknown): string {

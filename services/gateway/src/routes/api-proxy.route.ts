@@ -21,6 +21,7 @@ const API_ROUTES: readonly { readonly prefix: string; readonly upstream: Upstrea
  * calls will be an edge step too (see domain/edge/edge-step.ts); until then the gateway only routes.
  */
 export function registerApiProxyRoutes(app: FastifyInstance, deps: GatewayDeps, context: RequestContext): void {
+  const { config } = deps;
   void app.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser("*", (_request, payload, parsed) => {
@@ -28,8 +29,8 @@ export function registerApiProxyRoutes(app: FastifyInstance, deps: GatewayDeps, 
     });
     for (const api of API_ROUTES) {
       for (const url of [api.prefix, `${api.prefix}/*`]) {
-        // Patient ids travel in these URLs: only warnings and errors are logged by Fastify for them.
-        scope.route({ method: [...METHODS], url, logLevel: "warn", handler: (request, reply) => proxy(api.upstream, request, reply, deps, context) });
+        // Patient ids travel in these URLs: only warnings and errors are logged for them (or less, if so configured).
+        scope.route({ method: [...METHODS], url, logLevel: atLeastWarn(config.LOG_LEVEL), handler: (request, reply) => proxy(api.upstream, request, reply, deps, context) });
       }
     }
     done();
@@ -88,4 +89,8 @@ async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: Fas
 
 function problem(reply: FastifyReply, status: number, type: string, title: string, detail: string): FastifyReply {
   return reply.code(status).type(PROBLEM).send({ type, title, status, detail });
+}
+
+function atLeastWarn(level: string): string {
+  return ["error", "fatal", "silent"].includes(level) ? level : "warn";
 }

@@ -1,7 +1,9 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./cli.js";
 import { EXIT_CODE } from "./errors/cli-error.js";
@@ -241,5 +243,56 @@ describe("opendsp seed against the real registry and repository", () => {
     const out = await ok(["seed", "--patients", "2", "--documents", "5", "--until", "2026-06-30"]);
     expect(out).toMatch(/^seed \d+, documents dated up to 2026-06-30 \(same data again: --seed \d+ --until 2026-06-30\)\n/);
     expect(out).toMatch(/\npatients: +2 \(2 added, 0 already known\)\ndocuments: 5 \(5 published, 0 already present\)\nelapsed: +[\d.]+ s, [\d.]+ documents\/s\nby category:\n/);
+  });
+});
+
+describe("the built command", () => {
+  const packageDir = join(import.meta.dirname, "..");
+
+  /** Runs `node <script> ...args` as its own process, with only the given environment on top of PATH. */
+  async function node(script: string, args: string[], env: Record<string, string> = {}) {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, ...args], { cwd: dir, env: { PATH: process.env["PATH"] ?? "", ...env } });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string; stderr?: string };
+      return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+    }
+  }
+
+  it("is one file that runs on its own: publish, query and retrieve through node dist/opendsp.js", async () => {
+    await promisify(execFile)(process.execPath, [join(packageDir, "build.mjs")], { cwd: packageDir });
+    // Copied out of the workspace, where no node_modules can be found: everything must be inside the bundle.
+    const standalone = join(dir, "opendsp-standalone.mjs");
+    await copyFile(join(packageDir, "dist", "opendsp.js"), standalone);
+    expect((await node(standalone, ["--version"])).stdout.trim()).toBe("0.1.0");
+
+    const patient = freshPatient();
+    await ok(["patient", "add", patient]);
+    const published = await node(standalone, ["publish", PDF, "--patient", patient, "--class", "lab-result", "--json"], platform.env);
+    expect(published.stderr).toBe("");
+    expect(published.code).toBe(0);
+    const { documentUniqueId } = JSON.parse(published.stdout) as { documentUniqueId: string };
+    const listed = await node(standalone, ["query", "--patient", patient], platform.env);
+    expect(listed.stdout).toMatch(new RegExp(`^${documentUniqueId.replace(/\./g, "\\.")} +nist-12029-my_document +lab-result +lab-result `, "m"));
+    const retrieved = await node(standalone, ["retrieve", documentUniqueId, "-o", "bundled.pdf"], platform.env);
+    expect(retrieved.code).toBe(0);
+    expect((await readFile(join(dir, "bundled.pdf"))).equals(await readFile(PDF))).toBe(true);
+
+    const refused = await node(standalone, ["query", "--patient", "nope"], platform.env);
+    expect(refused.code).toBe(EXIT_CODE.usage);
+    expect(refused.stderr).toMatch(/^opendsp: option '--patient <id>' argument 'nope' is invalid\./);
+
+    // The package's bin runs the bundle.
+    expect((await node(join(packageDir, "bin", "opendsp.js"), ["--version"])).stdout.trim()).toBe("0.1.0");
+  });
+
+  it("says how to build it when the bin finds no bundle", async () => {
+    await mkdir(join(dir, "unbuilt", "bin"), { recursive: true });
+    const bin = join(dir, "unbuilt", "bin", "opendsp.js");
+    await copyFile(join(packageDir, "bin", "opendsp.js"), bin);
+    const r = await node(bin, ["--version"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Build it with `pnpm --filter @opendsp/cli build`");
   });
 });

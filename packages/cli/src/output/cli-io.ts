@@ -26,6 +26,12 @@ export interface TextSink {
 export function processIo(): CliIo {
   const env = process.env;
   const cwd = env["npm_lifecycle_event"] === "opendsp" && env["INIT_CWD"] ? env["INIT_CWD"] : process.cwd();
+  // A reader that stops early (`opendsp query ... | head`) closes the pipe: that ends the command quietly, as
+  // Unix tools do, instead of an unhandled EPIPE.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
   // The first Ctrl-C lets the command stop cleanly; a second one ends the process at once.
   const interrupt = new AbortController();
   for (const name of ["SIGINT", "SIGTERM"] as const) {

@@ -5,6 +5,7 @@ import { BodyTooLargeError, cappedBody } from "../domain/upstream/capped-body.js
 import { endToEndHeaders, forwardedFor } from "../domain/upstream/forwarded-headers.js";
 import { describeUpstreamFailure } from "../domain/upstream/upstream-failure.js";
 import type { UpstreamName } from "../domain/routing/soap-routes.js";
+import type { GatewayConfig } from "../config.js";
 import type { GatewayDeps } from "../gateway-deps.js";
 import type { RequestContext } from "../request-context.js";
 
@@ -91,6 +92,6 @@ function problem(reply: FastifyReply, status: number, type: string, title: strin
   return reply.code(status).type(PROBLEM).send({ type, title, status, detail });
 }
 
-function atLeastWarn(level: string): string {
-  return ["error", "fatal", "silent"].includes(level) ? level : "warn";
+function atLeastWarn(level: GatewayConfig["LOG_LEVEL"]): "warn" | "error" | "fatal" | "silent" {
+  return level === "error" || level === "fatal" || level === "silent" ? level : "warn";
 }

@@ -241,7 +241,7 @@ describe("opendsp seed against the real registry and repository", () => {
 
   it("prints a readable summary", async () => {
     const out = await ok(["seed", "--patients", "2", "--documents", "5", "--until", "2026-06-30"]);
-    expect(out).toMatch(/^seed \d+, documents dated up to 2026-06-30 \(same data again: --seed \d+ --until 2026-06-30\)\n/);
+    expect(out).toMatch(/^seed \d+, documents dated up to 2026-06-30 \(replay: --seed \d+ --until 2026-06-30\)\n/);
     expect(out).toMatch(/\npatients: +2 \(2 added, 0 already known\)\ndocuments: 5 \(5 published, 0 already present\)\nelapsed: +[\d.]+ s, [\d.]+ documents\/s\nby category:\n/);
   });
 });

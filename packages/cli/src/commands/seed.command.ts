@@ -55,7 +55,7 @@ export function seedCommand(ctx: CommandContext): Command {
 export function summaryLines(s: SeedSummary): string[] {
   const categories = Object.entries(s.byCategory).sort((a, b) => b[1] - a[1]);
   return [
-    `seed ${s.seed}, documents dated up to ${s.until} (same data again: --seed ${s.seed} --until ${s.until})`,
+    `seed ${s.seed}, documents dated up to ${s.until} (replay: --seed ${s.seed} --until ${s.until})`,
     `patients:  ${s.patients.total} (${s.patients.added} added, ${s.patients.alreadyKnown} already known)`,
     `documents: ${s.documents.total} (${s.documents.published} published, ${s.documents.alreadyPresent} already present)`,
     `elapsed:   ${(s.elapsedMs / 1000).toFixed(1)} s, ${s.documentsPerSecond.toFixed(1)} documents/s`,

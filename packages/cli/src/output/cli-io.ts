@@ -25,7 +25,7 @@ export interface TextSink {
  */
 export function processIo(): CliIo {
   const env = process.env;
-  const cwd = env["npm_lifecycle_event"] === "opendsp" && env["INIT_CWD"] ? env["INIT_CWD"] : process.cwd();
+  const cwd = userCwd(env, process.cwd());
   // A reader that stops early (`opendsp query ... | head`) closes the pipe: that ends the command quietly, as
   // Unix tools do, instead of an unhandled EPIPE.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
@@ -49,4 +49,10 @@ export function processIo(): CliIo {
     env,
     cwd,
   };
+}
+
+/** The user's directory: INIT_CWD when run as the workspace's `opendsp` script (which starts in the root). */
+export function userCwd(env: Readonly<Record<string, string | undefined>>, processCwd: string): string {
+  const initCwd = env["INIT_CWD"];
+  return env["npm_lifecycle_event"] === "opendsp" && initCwd ? initCwd : processCwd;
 }

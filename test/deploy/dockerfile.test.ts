@@ -12,6 +12,7 @@ import {
   SERVICE_NAMES,
   requiredVariables,
 } from "./support/deploy-files.js";
+import { dockerignorePatterns, isIgnored } from "./support/dockerignore.js";
 import { effective, environment, execForm, exposedPorts, parseCopy, stageChain } from "./support/dockerfile.js";
 
 const file = dockerfile();
@@ -52,7 +53,7 @@ describe("deploy/docker/Dockerfile", () => {
   it("each service image installs and holds its own service, and runs its main.ts through tsx", () => {
     for (const service of SERVICE_NAMES) {
       const deps = file.stage(`${service}-deps`).instructions.find((i) => i.keyword === "RUN");
-      expect(deps?.args).toContain(`--filter "@opendsp/${service}..."`);
+      expect(deps?.args).toContain(`--filter-prod "@opendsp/${service}..."`);
       const copies = file.stage(service).instructions.filter((i) => i.keyword === "COPY").map(parseCopy);
       expect(copies.some((c) => c.from === `${service}-deps` && c.sources.includes(`/src/services/${service}/`))).toBe(true);
       expect(execForm(effective(file, service, "CMD"))).toEqual(["node", "--import", "tsx", `services/${service}/src/main.ts`]);
@@ -124,7 +125,7 @@ describe("deploy/docker/Dockerfile", () => {
   });
 
   it("copies from the build context only files that exist and that .dockerignore keeps", () => {
-    const ignored = dockerignorePatterns();
+    const ignored = dockerignorePatterns(readRepoFile(".dockerignore"));
     const contextSources = file.stages
       .flatMap((s) => s.instructions)
       .filter((i) => i.keyword === "COPY")
@@ -152,7 +153,7 @@ describe("deploy/docker/Dockerfile", () => {
   });
 
   it(".dockerignore keeps installed modules, version control data, local data and secrets out of the context", () => {
-    const ignored = dockerignorePatterns();
+    const ignored = dockerignorePatterns(readRepoFile(".dockerignore"));
     for (const path of ["node_modules", "packages/platform/node_modules", ".git", ".tools", "data", ".env", "deploy/.env"]) {
       expect(isIgnored(path, ignored), path).toBe(true);
     }
@@ -166,23 +167,3 @@ describe("deploy/docker/Dockerfile", () => {
     for (const stage of file.stages) expect(namesRegistryHost(stage.base), stage.base).toBe(false);
   });
 });
-
-function dockerignorePatterns(): string[] {
-  return readRepoFile(".dockerignore")
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l !== "" && !l.startsWith("#"));
-}
-
-/** .dockerignore matching for the pattern forms used there: a path from the root, or a name (or `*` glob) at any depth. */
-function isIgnored(path: string, patterns: readonly string[]): boolean {
-  const segments = path.replace(/\/$/, "").split("/");
-  return patterns.some((pattern) => {
-    if (pattern.startsWith("!")) throw new Error("negated .dockerignore patterns are not handled here");
-    const anywhere = pattern.startsWith("**/");
-    const glob = new RegExp(`^${(anywhere ? pattern.slice(3) : pattern).replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
-    if (anywhere) return segments.some((s) => glob.test(s));
-    const depth = pattern.split("/").length;
-    return segments.length >= depth && glob.test(segments.slice(0, depth).join("/"));
-  });
-}

@@ -14,8 +14,9 @@ export const findDocumentsByReferenceIdQuery: StoredQueryDefinition = {
   name: "FindDocumentsByReferenceId",
   params: [...DOCUMENT_ENTRY_FILTER_PARAMS, { name: P.deReferenceIdList, type: "texts", required: true, andOr: true }, ...COMMON_PARAMS],
   patientParam: P.dePatientId,
+  oneStatement: true,
   async run(ctx, params) {
     const filter = { ...documentEntryFilterOf(params), referenceIds: params.groups(P.deReferenceIdList) };
-    return queryMatches({ documentEntries: await findDocumentEntries(ctx.db, filter, ctx.fetchLimit) });
+    return queryMatches({ documentEntries: await findDocumentEntries(ctx.db, filter, ctx.fetchLimit, ctx.withLeaf) });
   },
 };

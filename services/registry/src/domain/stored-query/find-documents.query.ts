@@ -13,7 +13,8 @@ export const findDocumentsQuery: StoredQueryDefinition = {
   name: "FindDocuments",
   params: [...DOCUMENT_ENTRY_FILTER_PARAMS, ...COMMON_PARAMS],
   patientParam: P.dePatientId,
+  oneStatement: true,
   async run(ctx, params) {
-    return queryMatches({ documentEntries: await findDocumentEntries(ctx.db, documentEntryFilterOf(params), ctx.fetchLimit) });
+    return queryMatches({ documentEntries: await findDocumentEntries(ctx.db, documentEntryFilterOf(params), ctx.fetchLimit, ctx.withLeaf) });
   },
 };

@@ -18,8 +18,9 @@ export const getDocumentsQuery: StoredQueryDefinition = {
   ],
   exactlyOne: [[P.deEntryUuid, P.deUniqueId, P.deLogicalId]],
   singlePatient: true,
+  oneStatement: true,
   async run(ctx, params) {
     const filter = { entryUuids: params.list(P.deEntryUuid), uniqueIds: params.list(P.deUniqueId), logicalIds: params.list(P.deLogicalId) };
-    return queryMatches({ documentEntries: await findDocumentEntries(ctx.db, filter, ctx.fetchLimit) });
+    return queryMatches({ documentEntries: await findDocumentEntries(ctx.db, filter, ctx.fetchLimit, ctx.withLeaf) });
   },
 };

@@ -2,6 +2,7 @@ import { RETURN_TYPE, xdsError, type AdhocQueryRequest, type OutgoingAdhocQueryR
 import type { Logger } from "@opendsp/platform";
 import { appendAuditEvent, type AuditActor } from "../../storage/audit-outbox.repository.js";
 import type { RegistryDeps } from "../../registry-deps.js";
+import type { QueryDb } from "../../storage/query/query-filter.types.js";
 import { readQueryParameters } from "./query-parameters.js";
 import { STORED_QUERIES } from "./stored-query.catalog.js";
 import { matchCount, type QueryMatches, type StoredQueryDefinition } from "./stored-query.definition.js";
@@ -23,9 +24,9 @@ interface QueryAudit {
 }
 
 /**
- * ITI-18 Registry Stored Query: finds the stored query, reads its parameters, runs it and builds the answer in
- * one REPEATABLE READ transaction (every step of a composite query sees the same registry state), with the audit
- * row written in that same transaction. Refusals get their own audit row; every outcome is audited.
+ * ITI-18 Registry Stored Query: finds the stored query, reads its parameters, runs it and builds the answer from
+ * one snapshot of the registry (one statement, or one REPEATABLE READ transaction for composite queries), the
+ * audit row written before the answer leaves. Refusals get their own audit row; every outcome is audited.
  */
 export async function runStoredQuery(deps: RegistryDeps, request: AdhocQueryRequest, actor: AuditActor, log?: Logger): Promise<OutgoingAdhocQueryResponse> {
   const queryId = request.query.id;
@@ -44,30 +45,35 @@ export async function runStoredQuery(deps: RegistryDeps, request: AdhocQueryRequ
 
   const max = deps.config.REGISTRY_MAX_RESULTS;
   const cap = returnType === RETURN_TYPE.leafClass ? max : max * OBJECT_REF_CAP_FACTOR;
+  const home = deps.config.REGISTRY_HOME_COMMUNITY_ID;
+  const withLeaf = returnType === RETURN_TYPE.leafClass && home === undefined;
+  // A query answered from one statement sees one snapshot by itself; a read changes nothing, so its audit row only
+  // has to be stored before the answer leaves, which the insert below guarantees. Composite queries read several
+  // times and keep one REPEATABLE READ transaction so that every step sees the same registry.
+  const inSnapshot = <T>(work: (db: QueryDb) => Promise<T>): Promise<T> =>
+    definition.oneStatement === true ? work(deps.db) : deps.db.transaction().setIsolationLevel("repeatable read").execute(work);
   try {
-    return await deps.db
-      .transaction()
-      .setIsolationLevel("repeatable read")
-      .execute(async (tx) => {
-        const found = await definition.run({ db: tx, fetchLimit: cap + 1 }, read.params);
-        const errors = resultErrors(definition, found, cap);
-        const patientId = namedPatient ?? singlePatientOf(found);
-        if (errors.length > 0) {
-          await appendAuditEvent(tx, failureAudit({ queryId, returnType, patientId }, errors, actor));
-          log?.info({ query: definition.name, codes: errors.map((e) => e.errorCode) }, "ITI-18 refused");
-          return failureResponse(errors);
-        }
-        const objects = await resultObjects(tx, found, returnType, deps.config.REGISTRY_HOME_COMMUNITY_ID);
-        await appendAuditEvent(tx, {
-          transaction: "ITI-18",
-          outcome: "success",
-          patientId,
-          actor,
-          detail: { queryId, queryName: definition.name, returnType, resultCount: objects.length },
-        });
-        log?.info({ query: definition.name, returnType, results: objects.length }, "ITI-18 answered");
-        return successResponse(objects);
+    return await inSnapshot(async (tx) => {
+      const found = await definition.run({ db: tx, fetchLimit: cap + 1, withLeaf }, read.params);
+      const errors = resultErrors(definition, found, cap);
+      const patientId = namedPatient ?? singlePatientOf(found);
+      if (errors.length > 0) {
+        await appendAuditEvent(tx, failureAudit({ queryId, returnType, patientId }, errors, actor));
+        log?.info({ query: definition.name, codes: errors.map((e) => e.errorCode) }, "ITI-18 refused");
+        return failureResponse(errors);
+      }
+      const objects = await resultObjects(tx, found, returnType, home);
+      await appendAuditEvent(tx, {
+        transaction: "ITI-18",
+        outcome: "success",
+        patientId,
+        actor,
+        detail: { queryId, queryName: definition.name, returnType, resultCount: objects.length },
       });
+      // debug: the SOAP endpoint already logs one line per request.
+      log?.debug({ query: definition.name, returnType, results: objects.length }, "ITI-18 answered");
+      return successResponse(objects);
+    });
   } catch (err) {
     log?.error({ err, query: definition.name }, "ITI-18 failed");
     const error = xdsError("XDSRegistryError", "the registry could not run the stored query", queryId);

@@ -18,6 +18,7 @@ import {
   loadAssociationViews,
   loadDocumentEntryViews,
   loadFolderViews,
+  leafObjectOf,
   loadLeafObjects,
   loadSubmissionSetViews,
 } from "../../storage/query/registry-object-view.repository.js";
@@ -58,7 +59,7 @@ export async function resultObjects(
     return [
       ...(await loadLeafObjects(db, "submission_set", ids.submissionSets, submissionSetToRim)),
       ...(await loadLeafObjects(db, "folder", ids.folders, folderToRim)),
-      ...(await loadLeafObjects(db, "document_entry", ids.documentEntries, documentEntryToRim)),
+      ...(await documentEntryLeaves(db, found.documentEntries, ids.documentEntries)),
       ...(await loadLeafObjects(db, "association", ids.associations, associationToRim)),
     ];
   }
@@ -69,6 +70,16 @@ export async function resultObjects(
     documentEntries: (await loadDocumentEntryViews(db, ids.documentEntries)).map(withHome),
     associations: (await loadAssociationViews(db, ids.associations)).map(withHome),
     objectRefs: [],
+  });
+}
+
+/** DocumentEntries whose finder already read their LeafClass columns need no second read. */
+async function documentEntryLeaves(db: QueryDb, matches: QueryMatches["documentEntries"], ids: readonly string[]): Promise<(Identifiable | PreRenderedObject)[]> {
+  if (!matches.every((m) => m.leaf !== undefined)) return loadLeafObjects(db, "document_entry", ids, documentEntryToRim);
+  const byId = new Map(matches.map((m) => [m.entryUuid, m.leaf]));
+  return ids.flatMap((id) => {
+    const leaf = byId.get(id);
+    return leaf ? [leafObjectOf(id, leaf, documentEntryToRim)] : [];
   });
 }
 

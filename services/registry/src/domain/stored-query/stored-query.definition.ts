@@ -9,6 +9,8 @@ export interface QueryContext {
    * (XDSTooManyResults) without reading all of it.
    */
   readonly fetchLimit: number;
+  /** LeafClass answers: finders that can read the objects' LeafClass columns in their own statement do so. */
+  readonly withLeaf: boolean;
 }
 
 /** The objects a stored query selected, by id; LeafClass answers load their views afterwards. */
@@ -30,6 +32,11 @@ export interface StoredQueryDefinition {
   readonly patientParam?: string;
   /** Queries by object ids answer XDSResultNotSinglePatient when the objects found belong to several patients. */
   readonly singlePatient?: boolean;
+  /**
+   * The query reads with one SELECT that also brings the LeafClass columns (QueryContext.withLeaf): one statement
+   * sees one snapshot, so it needs no transaction around it and no second read.
+   */
+  readonly oneStatement?: boolean;
   run(ctx: QueryContext, params: QueryParams): Promise<QueryMatches>;
 }
 

@@ -1,5 +1,5 @@
 import { ASSOCIATION_TYPE } from "@opendsp/ebxml";
-import { type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { RegistryDatabase } from "../registry-database.js";
 import type { CodeMatch, DocumentEntryFilter, PatientObjectMatch, QueryDb } from "./query-filter.types.js";
 import { anyOf, codeIn, inRange, likeAny } from "./sql-conditions.js";
@@ -7,11 +7,12 @@ import { anyOf, codeIn, inRange, likeAny } from "./sql-conditions.js";
 type DeScope = ExpressionBuilder<RegistryDatabase & { de: RegistryDatabase["document_entry"] }, "de">;
 
 /**
- * DocumentEntries matching every given filter, in registration order, at most `limit` of them. The patient and
+ * DocumentEntries matching every given filter, in registration order, at most `limit` of them, with their LeafClass
+ * columns when `withLeaf`. The patient and
  * status come first so PostgreSQL starts from the document_entry_patient index; codes, authors and reference ids of
  * the multi-valued attributes are EXISTS subqueries on their own tables, never rows read into memory.
  */
-export async function findDocumentEntries(db: QueryDb, f: DocumentEntryFilter, limit: number): Promise<PatientObjectMatch[]> {
+export async function findDocumentEntries(db: QueryDb, f: DocumentEntryFilter, limit: number, withLeaf = false): Promise<PatientObjectMatch[]> {
   let q = db.selectFrom("document_entry as de").select(["de.entry_uuid", "de.patient_id"]);
   if (f.patientId !== undefined) q = q.where("de.patient_id", "=", f.patientId);
   if (f.statuses) q = q.where(anyOf("de.status", f.statuses));
@@ -65,8 +66,11 @@ export async function findDocumentEntries(db: QueryDb, f: DocumentEntryFilter, l
       ),
     );
   }
-  const rows = await q.orderBy("de.registered_at").orderBy("de.entry_uuid").limit(limit).execute();
-  return rows.map((r) => ({ entryUuid: r.entry_uuid, patientId: r.patient_id }));
+  const ordered = q.orderBy("de.registered_at").orderBy("de.entry_uuid").limit(limit);
+  if (!withLeaf) return (await ordered.execute()).map((r) => ({ entryUuid: r.entry_uuid, patientId: r.patient_id }));
+  // The LeafClass columns in the same statement, so the answer needs no second read (see runStoredQuery).
+  const rows = await ordered.select(["de.status", "de.leaf_xml", sql<unknown>`CASE WHEN de.leaf_xml IS NULL THEN de.metadata END`.as("metadata")]).execute();
+  return rows.map((r) => ({ entryUuid: r.entry_uuid, patientId: r.patient_id, leaf: { status: r.status, leaf_xml: r.leaf_xml, metadata: r.metadata } }));
 }
 
 /** Single-valued coded attributes are columns of document_entry: values OR-ed (ITI TF-2a 3.18.4.1.2.3.5). */

@@ -93,6 +93,15 @@ export interface AssociationFilter {
 export interface PatientObjectMatch {
   readonly entryUuid: string;
   readonly patientId: string;
+  /** The object's LeafClass columns, when the finder was asked to read them in the same statement. */
+  readonly leaf?: LeafColumns;
+}
+
+/** What a LeafClass answer needs of a row: the XML stored at registration, or the JSON view when there is none. */
+export interface LeafColumns {
+  readonly status: string;
+  readonly leaf_xml: string | null;
+  readonly metadata: unknown;
 }
 
 export interface AssociationMatch {

@@ -1,6 +1,6 @@
 import type { Association, DocumentEntry, Folder, Identifiable, PreRenderedObject, SubmissionSet } from "@opendsp/ebxml";
 import { sql } from "kysely";
-import type { QueryDb } from "./query-filter.types.js";
+import type { LeafColumns, QueryDb } from "./query-filter.types.js";
 import { anyOf } from "./sql-conditions.js";
 
 /**
@@ -58,11 +58,8 @@ function viewOf<T>(row: ViewRow): T {
 
 type ObjectTable = "document_entry" | "submission_set" | "folder" | "association";
 
-interface LeafRow {
+interface LeafRow extends LeafColumns {
   readonly entry_uuid: string;
-  readonly status: string;
-  readonly leaf_xml: string | null;
-  readonly metadata: unknown;
 }
 
 /**
@@ -86,12 +83,18 @@ export async function loadLeafObjects<V extends { readonly entryUuid: string }>(
   const out: (PreRenderedObject | Identifiable)[] = [];
   for (const id of uuids) {
     const row = byId.get(id);
-    if (!row) continue;
-    out.push(
-      row.leaf_xml === null
-        ? toRim(viewOf<V>(row))
-        : { kind: "PreRendered", id: row.entry_uuid, xml: row.leaf_xml, status: row.status },
-    );
+    if (row) out.push(leafObjectOf(row.entry_uuid, row, toRim));
   }
   return out;
+}
+
+/** One LeafClass object from its row: the stored XML with its status, or the object rebuilt from its view. */
+export function leafObjectOf<V extends { readonly entryUuid: string }>(
+  entryUuid: string,
+  row: LeafColumns,
+  toRim: (view: V) => Identifiable,
+): PreRenderedObject | Identifiable {
+  return row.leaf_xml === null
+    ? toRim(viewOf<V>({ entry_uuid: entryUuid, status: row.status, metadata: row.metadata }))
+    : { kind: "PreRendered", id: entryUuid, xml: row.leaf_xml, status: row.status };
 }

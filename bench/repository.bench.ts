@@ -8,6 +8,7 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import type { RepositoryDatabase } from "../services/repository/src/storage/repository-database.js";
+import { closeConnections } from "./http-post.js";
 import { generatedDocument } from "./repository/generated-document.js";
 import { residentBytes, sampleResidentMemory, startRepositoryProcess, type ServiceProcess as RepositoryProcess } from "@opendsp/testing";
 import { prepareSubmission, retrieveAndHash, retrieveBytes, retrieveEnvelope, submit } from "./repository/xds-bench-client.js";
@@ -185,6 +186,7 @@ async function main(): Promise<void> {
     );
     if (!identical) process.exitCode = 1;
   } finally {
+    closeConnections();
     await stack.repository?.stop();
     await stack.registry?.stop();
     await stack.close?.();

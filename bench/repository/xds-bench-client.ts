@@ -17,7 +17,8 @@ import {
 } from "@opendsp/soap";
 import { dischargeLetterEntry, registerRequest, submissionSetFor } from "@opendsp/testing";
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
+import { post, postForText, type PostedResponse } from "../http-post.js";
 
 /** A prepared ITI-41 request: the SOAP envelope (built before any clock starts) and the ids it submits. */
 export interface PreparedSubmission {
@@ -53,13 +54,8 @@ export async function submit(url: string, s: PreparedSubmission, document: Buffe
     action: ACTION.iti41.request,
     attachments: [{ contentId: s.contentId, contentType: s.mimeType, body: document }],
   });
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": message.contentType },
-    body: Readable.toWeb(message.body),
-    duplex: "half",
-  });
-  const text = await res.text();
+  const res = await postForText(url, message.contentType, message.body);
+  const text = res.text;
   if (res.status !== 200 || !text.includes('status="urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success"')) {
     throw new Error(`ITI-41 refused (HTTP ${res.status}): ${text.slice(0, 1500)}`);
   }
@@ -71,24 +67,19 @@ export function retrieveEnvelope(repositoryUniqueId: string, documentUniqueId: s
   return serializeSoapEnvelope(buildSoapRequest({ action: ACTION.iti43.request, body }).envelope);
 }
 
-async function postRetrieve(url: string, envelope: string): Promise<Response> {
+async function postRetrieve(url: string, envelope: string): Promise<PostedResponse> {
   const message = buildMtomMessage({ root: envelope, action: ACTION.iti43.request, attachments: [] });
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": message.contentType },
-    body: Readable.toWeb(message.body),
-    duplex: "half",
-  });
-  if (res.status !== 200 || !res.body) throw new Error(`ITI-43 failed: HTTP ${res.status}`);
+  const res = await post(url, message.contentType, message.body);
+  if (res.status !== 200) throw new Error(`ITI-43 failed: HTTP ${res.status}`);
   return res;
 }
 
 /** Posts one ITI-43 and reads the whole answer without parsing it (the throughput loop); returns its byte count. */
 export async function retrieveBytes(url: string, envelope: string): Promise<number> {
   const res = await postRetrieve(url, envelope);
-  if (!(res.headers.get("content-type") ?? "").startsWith("multipart/related")) throw new Error("ITI-43 answer is not MTOM");
+  if (!res.contentType.startsWith("multipart/related")) throw new Error("ITI-43 answer is not MTOM");
   let n = 0;
-  for await (const chunk of Readable.fromWeb(res.body ?? new ReadableStream())) n += (chunk as Buffer).length;
+  for await (const chunk of res.body) n += (chunk as Buffer).length;
   return n;
 }
 
@@ -98,7 +89,7 @@ export async function retrieveBytes(url: string, envelope: string): Promise<numb
  */
 export async function retrieveAndHash(url: string, envelope: string): Promise<{ sha1: string; size: number }> {
   const res = await postRetrieve(url, envelope);
-  const http = await readSoapHttpBody(Readable.fromWeb(res.body ?? new ReadableStream()), res.headers.get("content-type") ?? undefined, {
+  const http = await readSoapHttpBody(res.body, res.contentType, {
     maxTotalBytes: Number.POSITIVE_INFINITY,
   });
   const parsed = parseRetrieveDocumentSetResponse(parseSoapEnvelope(http.root).body);

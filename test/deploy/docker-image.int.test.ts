@@ -12,10 +12,10 @@ import { DockerfileEmulator, packageVersion, type EmulatedImage, type EmulatorTo
 import { dockerignorePatterns, pruneIgnored } from "./support/dockerignore.js";
 import { logLines, runCommand } from "./support/run-command.js";
 
-// Builds the registry and migrate targets of deploy/docker/Dockerfile without Docker (the build context is the
-// committed tree, with deploy/docker/ and .dockerignore as they are in the working tree), initialises their
-// databases with deploy/postgres/init on the local PostgreSQL, runs the migrate image's command, then starts the
-// registry with its image's command line and runs its HEALTHCHECK.
+// Builds every target of deploy/docker/Dockerfile without Docker (the build context is the committed tree, with
+// deploy/docker/ and .dockerignore as they are in the working tree), initialises the services' databases with
+// deploy/postgres/init on the local PostgreSQL, runs the migrate image's command, then starts the registry with its
+// image's command line and runs its HEALTHCHECK.
 
 const NODE_BIN = dirname(process.execPath);
 
@@ -43,6 +43,7 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
   let emulator: DockerfileEmulator;
   let registry: EmulatedImage;
   let migrate: EmulatedImage;
+  const images = new Map<string, EmulatedImage>();
 
   function databaseUrl(name: string): string {
     const url = new URL(TEST_POSTGRES_ADMIN_URL);
@@ -67,8 +68,9 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
     const tsxDir = realpathSync(join(REPO_ROOT, "node_modules", "tsx"));
     const tools: EmulatorTools = { pnpm, pnpmVersion, storeDir, tsxDir, tsxVersion: packageVersion(tsxDir) };
     emulator = new DockerfileEmulator(dockerfile(), context, work, tools);
-    registry = await emulator.build("registry");
-    migrate = await emulator.build("migrate");
+    for (const target of ["registry", "repository", "gateway", "migrate"]) images.set(target, await emulator.build(target));
+    registry = images.get("registry") as EmulatedImage;
+    migrate = images.get("migrate") as EmulatedImage;
   }, 180_000);
 
   afterAll(async () => {
@@ -85,6 +87,8 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
       expect.arrayContaining([
         "build: pnpm fetch --prod && rm -rf node_modules",
         'registry-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/registry..."',
+        'repository-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/repository..."',
+        'gateway-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/gateway..."',
         'migrate-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/registry..." --filter-prod "@opendsp/repository..."',
       ]),
     );
@@ -92,16 +96,23 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
     expect(emulator.records.filter((r) => r.how === "skipped").map((r) => r.command)).toEqual(["mkdir -p /data && chown 1000:1000 /data"]);
   });
 
-  it("the registry image holds its service, the shared packages and production dependencies only", () => {
-    const app = registry.cwd;
-    for (const path of ["services/registry/src/main.ts", "services/registry/migrations/index.ts", "services/registry/config/codes.xml", "packages/platform/src/index.ts", "tsconfig.json"]) {
+  it.each([
+    ["registry", ["services/registry/src/main.ts", "services/registry/migrations/index.ts", "services/registry/config/codes.xml"]],
+    ["repository", ["services/repository/src/main.ts", "services/repository/migrations/index.ts"]],
+    ["gateway", ["services/gateway/src/main.ts", "wsdl", "openapi"]],
+    ["migrate", ["services/registry/src/migrate.ts", "services/repository/src/migrate.ts", "deploy/docker/migrate.sh"]],
+  ])("the %s image holds what it runs, the shared packages and production dependencies only", (target, needed) => {
+    const image = images.get(target) as EmulatedImage;
+    const app = image.cwd;
+    for (const path of [...needed, "packages/platform/src/index.ts", "package.json", "tsconfig.json", "node_modules/tsx"]) {
       expect(existsSync(join(app, path)), path).toBe(true);
     }
-    expect(existsSync(join(app, "services", "repository"))).toBe(false);
+    const services = readdirSync(join(app, "services")).sort();
+    expect(services).toEqual(target === "migrate" ? ["registry", "repository"] : [target]);
     expect(existsSync(join(app, "test"))).toBe(false);
     const installed = readdirSync(join(app, "node_modules", ".pnpm"));
     expect(installed.some((p) => p.startsWith("fastify@"))).toBe(true);
-    // s3rver: a dependency of @opendsp/testing, which the registry has as a development dependency only.
+    // s3rver: a dependency of @opendsp/testing, which the services have as a development dependency only.
     for (const devOnly of ["vitest@", "typescript@", "eslint@", "s3rver@", "dependency-cruiser@"]) {
       expect(installed.filter((p) => p.startsWith(devOnly)), devOnly).toEqual([]);
     }

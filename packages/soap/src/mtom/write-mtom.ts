@@ -15,7 +15,10 @@ export interface MtomAttachmentSource {
   /** With or without angle brackets. */
   readonly contentId: string;
   readonly contentType: string;
-  /** The bytes, a stream, or a factory called only when the part is reached (so sources open lazily). */
+  /**
+   * The bytes, a stream, or a factory called only when the part is reached (so sources open lazily). A stream not
+   * reached when the message is destroyed is destroyed with it.
+   */
   readonly body: Buffer | Readable | (() => Promise<Readable>);
 }
 
@@ -98,7 +101,11 @@ export function buildMtomMessage(options: BuildMtomOptions): BuiltMtomMessage {
     yield Buffer.from(`${CRLF}--${boundary}--${CRLF}`, "latin1");
   }
 
-  const body = pullStream(generate(), () => current?.destroy());
+  // Destroying the message closes the source being copied and every opened source it has not reached yet.
+  const body = pullStream(generate(), () => {
+    current?.destroy();
+    for (const a of attachments) if (a.body instanceof Readable) a.body.destroy();
+  });
   return { contentType, body, rootContentId };
 }
 

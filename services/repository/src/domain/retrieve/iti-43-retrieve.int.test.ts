@@ -15,6 +15,7 @@ import { REPOSITORY_SOAP_PATH, buildApp } from "../../app.js";
 import { loadRepositoryConfig } from "../../config.js";
 import type { RepositoryDatabase } from "../../storage/repository-database.js";
 import { postRetrieve, retrieveEnvelope, type RetrieveAnswer } from "./iti-43-client.testing.js";
+import { EAGERLY_OPENED_DOCUMENTS } from "./retrieve-documents.js";
 import { residentBytes, sampleResidentMemory, startRepositoryProcess } from "@opendsp/testing";
 
 const REPOSITORY_ID = "1.3.6.1.4.1.59999.3.43";
@@ -157,6 +158,20 @@ describe.each(["s3", "folder"] as const)("ITI-43 Retrieve Document Set from %s b
     expect(answer.response.documentResponses.map((d) => d.documentUniqueId)).toEqual([one.uniqueId, big.uniqueId, text.uniqueId]);
     for (const doc of [one, big, text]) expectReturned(answer, doc);
     expect(answer.parts.get(text.uniqueId)?.contentType).toMatch(/^text\/xml/);
+  });
+
+  it("opens the first documents at once and checks the rest before streaming, a document asked twice included", async () => {
+    const docs = await Promise.all(Array.from({ length: EAGERLY_OPENED_DOCUMENTS + 3 }, (_, i) => store(randomBytes(1000 + i))));
+    const lost = await store(randomBytes(10), { withBlob: false });
+    const first = docs[0]!;
+    const requests = [...docs.map((d) => ours(d.uniqueId)), ours(lost.uniqueId), ours(first.uniqueId)];
+    const answer = await postRetrieve(url, retrieveEnvelope(requests));
+    expect(answer.response.registryResponse.status).toBe(RESPONSE_STATUS.partialSuccess);
+    expect(errorCodes(answer)).toEqual(["XDSRepositoryError"]);
+    expect(answer.response.documentResponses.map((d) => d.documentUniqueId)).toEqual([...docs.map((d) => d.uniqueId), first.uniqueId]);
+    const hrefs = answer.response.documentResponses.map((d) => (d.payload.kind === "xop" ? d.payload.href : ""));
+    expect(new Set(hrefs).size).toBe(hrefs.length);
+    for (const doc of docs) expectReturned(answer, doc);
   });
 
   it("echoes the HomeCommunityId of a request that carries one", async () => {

@@ -8,7 +8,8 @@ import {
   type RetrieveDocumentSetResponse,
   type XdsError,
 } from "@opendsp/ebxml";
-import type { Logger } from "@opendsp/platform";
+import { BlobNotFoundError, type Logger } from "@opendsp/platform";
+import type { Readable } from "node:stream";
 import { newContentId, xopHref, type MtomAttachmentSource } from "@opendsp/soap";
 import type { RepositoryDeps } from "../../repository-deps.js";
 import { findStoredDocuments, type StoredDocument } from "../../storage/stored-document.repository.js";
@@ -34,13 +35,14 @@ export async function retrieveDocuments(
   const ours = requests.filter((r) => r.repositoryUniqueId === deps.config.REPOSITORY_UNIQUE_ID);
   const rows = ours.length === 0 ? [] : await findStoredDocuments(deps.db, [...new Set(ours.map((r) => r.documentUniqueId))]);
   const registered = new Map(rows.filter((r) => r.state === "registered").map((r) => [r.documentUniqueId, r]));
-  // The blobs are checked before answering, so that a lost blob is an error in the status rather than a
+  // Every blob is known to be there before answering, so that a lost blob is an error in the status rather than a
   // response that breaks off halfway through its MIME parts.
-  const present = await presentBlobs(deps, [...registered.values()], log);
+  const blobs = await openBlobs(deps, [...registered.values()], log);
 
   const errors: XdsError[] = [];
   const documentResponses: DocumentResponse[] = [];
   const attachments: MtomAttachmentSource[] = [];
+  const usedStreams = new Set<Readable>();
   for (const request of requests) {
     const uniqueId = request.documentUniqueId;
     if (request.repositoryUniqueId !== deps.config.REPOSITORY_UNIQUE_ID) {
@@ -52,13 +54,16 @@ export async function retrieveDocuments(
       errors.push(xdsError("XDSDocumentUniqueIdError", `document ${uniqueId} is not held by this repository`, uniqueId));
       continue;
     }
-    if (!present.has(row.blobKey)) {
+    const blob = blobs.get(row.blobKey);
+    if (!blob) {
       errors.push(xdsError("XDSRepositoryError", `the content of document ${uniqueId} is not available`, uniqueId));
       continue;
     }
     const contentId = newContentId();
-    const blobKey = row.blobKey;
-    attachments.push({ contentId, contentType: row.mimeType, body: () => deps.blobs.get(blobKey) });
+    // An opened stream serves one part; the same document asked for twice opens again for its second part.
+    const body = typeof blob === "function" || !usedStreams.has(blob) ? blob : () => deps.blobs.get(row.blobKey);
+    if (typeof body !== "function") usedStreams.add(body);
+    attachments.push({ contentId, contentType: row.mimeType, body });
     documentResponses.push({
       ...(request.homeCommunityId === undefined ? {} : { homeCommunityId: request.homeCommunityId }),
       repositoryUniqueId: deps.config.REPOSITORY_UNIQUE_ID,
@@ -80,18 +85,31 @@ export function retrieveStatus(returned: number, requested: number): ResponseSta
   return returned === requested ? RESPONSE_STATUS.success : RESPONSE_STATUS.partialSuccess;
 }
 
-/** The blob keys the store holds; a store that cannot answer counts as missing (reported as XDSRepositoryError). */
-async function presentBlobs(deps: RepositoryDeps, rows: readonly StoredDocument[], log: Logger): Promise<Set<string>> {
-  const present = new Set<string>();
+/**
+ * Documents opened at once, before answering: opening both proves the blob is there and starts its transfer, one
+ * blob-store request per document. Beyond this many, a document is checked with a stat and opened only when the
+ * response reaches its part, so a request for many documents never holds many blob-store connections at once.
+ */
+export const EAGERLY_OPENED_DOCUMENTS = 8;
+
+/** A registered document's bytes: a stream already opened, or a factory for one known to exist. */
+type BlobSource = Readable | (() => Promise<Readable>);
+
+/** The blobs the store holds, by key; a store that cannot answer counts as missing (reported as XDSRepositoryError). */
+async function openBlobs(deps: RepositoryDeps, rows: readonly StoredDocument[], log: Logger): Promise<Map<string, BlobSource>> {
+  const sources = new Map<string, BlobSource>();
+  const keys = [...new Set(rows.map((r) => r.blobKey))];
   await Promise.all(
-    rows.map(async (row) => {
+    keys.map(async (key, i) => {
       try {
-        if (await deps.blobs.stat(row.blobKey)) present.add(row.blobKey);
-        else log.error({ blobKey: row.blobKey }, "ITI-43: a registered document has no blob");
+        if (i < EAGERLY_OPENED_DOCUMENTS) sources.set(key, await deps.blobs.get(key));
+        else if (await deps.blobs.stat(key)) sources.set(key, () => deps.blobs.get(key));
+        else log.error({ blobKey: key }, "ITI-43: a registered document has no blob");
       } catch (err) {
-        log.error({ blobKey: row.blobKey, err }, "ITI-43: the blob store did not answer");
+        if (err instanceof BlobNotFoundError) log.error({ blobKey: key }, "ITI-43: a registered document has no blob");
+        else log.error({ blobKey: key, err }, "ITI-43: the blob store did not answer");
       }
     }),
   );
-  return present;
+  return sources;
 }

@@ -1,0 +1,115 @@
+import { dischargeLetterEntry, registerRequest, submissionSetFor } from "@opendsp/testing";
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import {
+  ACTION,
+  RESPONSE_STATUS,
+  RETURN_TYPE,
+  STORED_QUERY,
+  buildMtomMessage,
+  buildSoapRequest,
+  callSoap,
+  parseAdhocQueryResponse,
+  parseRegistryResponse,
+  parseRetrieveDocumentSetResponse,
+  parseSoapEnvelope,
+  readSoapHttpBody,
+  resolveXopIncludes,
+  serializeSoapEnvelope,
+  writeAdhocQueryRequest,
+  writeProvideAndRegisterRequest,
+  writeRetrieveDocumentSetRequest,
+  xdsMetadataFromRim,
+  type DocumentEntry,
+} from "./xds-packages.testing.js";
+
+/** The repositoryUniqueId the repository uses unless REPOSITORY_UNIQUE_ID says otherwise. */
+export const DEFAULT_REPOSITORY_UNIQUE_ID = "1.3.6.1.4.1.59999.3.1";
+
+let counter = 0;
+/** A patient id of the default affinity domain (IHERED, in the shipped codes.xml) that no other test uses. */
+export function freshPatientId(): string {
+  return `LA${Date.now()}${process.pid}${++counter}^^^&1.3.6.1.4.1.21367.13.20.1000&ISO`;
+}
+
+/** Adds a patient through the gateway's patient admin API, as an operator would. */
+export async function addPatient(gatewayUrl: string, patientId: string): Promise<number> {
+  const res = await fetch(`${gatewayUrl}/api/patients/${encodeURIComponent(patientId)}`, { method: "PUT" });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** ITI-41 of one discharge letter with `bytes`, inline (simple SOAP); the registry's answer status and the entry sent. */
+export async function provideAndRegister(repositoryUrl: string, patientId: string, bytes: Buffer): Promise<{ status: string; errors: readonly unknown[]; entry: DocumentEntry }> {
+  const { hash: _hash, size: _size, repositoryUniqueId: _repository, ...entry } = dischargeLetterEntry(patientId, { mimeType: "application/pdf" });
+  const reply = await callSoap({
+    url: repositoryUrl,
+    action: ACTION.iti41.request,
+    timeoutMs: 30_000,
+    body: writeProvideAndRegisterRequest({
+      submitObjectsRequest: registerRequest({ submissionSet: submissionSetFor(patientId), documentEntries: [entry] }),
+      documents: [{ id: entry.entryUuid, payload: { kind: "inline", bytes } }],
+    }),
+  });
+  const parsed = parseRegistryResponse(reply.body);
+  if (!parsed.ok) throw new Error(`unreadable RegistryResponse: ${JSON.stringify(parsed.errors)}`);
+  return { status: parsed.value.status, errors: parsed.value.errors, entry };
+}
+
+/** ITI-18 FindDocuments (Approved, LeafClass) for a patient. */
+export async function findDocuments(registryUrl: string, patientId: string): Promise<DocumentEntry[]> {
+  const reply = await callSoap({
+    url: registryUrl,
+    action: ACTION.iti18.request,
+    timeoutMs: 30_000,
+    body: writeAdhocQueryRequest({
+      requestSlots: [],
+      returnType: RETURN_TYPE.leafClass,
+      query: {
+        id: STORED_QUERY.findDocuments,
+        slots: [
+          { name: "$XDSDocumentEntryPatientId", values: [`'${patientId}'`] },
+          { name: "$XDSDocumentEntryStatus", values: ["('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')"] },
+        ],
+      },
+    }),
+  });
+  const parsed = parseAdhocQueryResponse(reply.body);
+  if (!parsed.ok) throw new Error(`unreadable AdhocQueryResponse: ${JSON.stringify(parsed.errors)}`);
+  if (parsed.value.status !== RESPONSE_STATUS.success) throw new Error(`FindDocuments failed: ${JSON.stringify(parsed.value.errors)}`);
+  return [...xdsMetadataFromRim(parsed.value.objects).documentEntries];
+}
+
+/** ITI-43 of one document, sent as MTOM; the document's bytes as they came back. */
+export async function retrieveDocument(repositoryUrl: string, repositoryUniqueId: string, documentUniqueId: string): Promise<Buffer> {
+  const { envelope } = buildSoapRequest({
+    action: ACTION.iti43.request,
+    to: repositoryUrl,
+    body: writeRetrieveDocumentSetRequest({ documentRequests: [{ repositoryUniqueId, documentUniqueId }] }),
+  });
+  const message = buildMtomMessage({ root: serializeSoapEnvelope(envelope), action: ACTION.iti43.request, attachments: [] });
+  const res = await fetch(repositoryUrl, {
+    method: "POST",
+    headers: { "content-type": message.contentType },
+    body: Readable.toWeb(message.body) as ReadableStream<Uint8Array>,
+    duplex: "half",
+  });
+  if (res.status !== 200 || !res.body) throw new Error(`ITI-43 answered HTTP ${res.status}`);
+  const http = await readSoapHttpBody(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), res.headers.get("content-type") ?? undefined);
+  const parsed = parseRetrieveDocumentSetResponse(parseSoapEnvelope(http.root).body);
+  if (!parsed.ok) throw new Error(`unreadable ITI-43 answer: ${JSON.stringify(parsed.errors)}`);
+  const [document] = parsed.value.documentResponses;
+  if (!document) throw new Error(`ITI-43 carried no document: ${JSON.stringify(parsed.value.registryResponse)}`);
+  let bytes: Buffer | undefined;
+  if (document.payload.kind === "inline") bytes = Buffer.from(document.payload.bytes);
+  else {
+    await resolveXopIncludes([{ key: document.documentUniqueId, href: document.payload.href }], http.attachments, async (_key, part) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of part.body) chunks.push(chunk as Buffer);
+      bytes = Buffer.concat(chunks);
+    });
+  }
+  await http.drain();
+  if (!bytes) throw new Error("ITI-43 answer without the document's bytes");
+  return bytes;
+}

@@ -2,6 +2,7 @@ import { ACTION } from "@opendsp/ebxml";
 import { buildMtomMessage, parseSoapFault } from "@opendsp/soap";
 import { request as httpRequest, createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGatewayServer, type GatewayServer } from "../server.js";
 import { envelopeOf, post, type HttpAnswer } from "../testing/xds-client.testing.js";
@@ -33,6 +34,7 @@ const silentSockets = new Set<Socket>();
 let gateway: GatewayServer;
 let downGateway: GatewayServer;
 let slowGateway: GatewayServer;
+let impatientGateway: GatewayServer;
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -61,12 +63,14 @@ beforeAll(async () => {
   gateway = await startGatewayServer({ ...common, REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl });
   downGateway = await startGatewayServer({ ...common, REGISTRY_URL: "http://127.0.0.1:1", REPOSITORY_URL: "http://127.0.0.1:1" });
   slowGateway = await startGatewayServer({ ...common, REGISTRY_URL: silentUrl, REPOSITORY_URL: silentUrl, GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS: "300" });
+  impatientGateway = await startGatewayServer({ ...common, REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl, GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS: "300" });
 });
 
 afterAll(async () => {
   await gateway?.close();
   await downGateway?.close();
   await slowGateway?.close();
+  await impatientGateway?.close();
   for (const s of silentSockets) s.destroy();
   await new Promise((resolve) => service?.close(resolve));
   await new Promise((resolve) => silent?.close(resolve));
@@ -141,6 +145,21 @@ describe("forwarding", () => {
     expect(seen?.body.toString()).toBe(xml);
     expect(seen?.headers).toMatchObject({ "x-request-id": "caller-id-42", "x-end-to-end": "kept", "x-forwarded-proto": "http", "x-forwarded-for": "127.0.0.1" });
     expect(seen?.headers["x-hop"]).toBeUndefined();
+  });
+
+  it("waits for the answer only once the request is sent: a slow upload is not cut by the answer timeout", async () => {
+    recorded = [];
+    const xml = Buffer.from(withAction(ACTION.iti41.request));
+    async function* slowly(): AsyncGenerator<Buffer> {
+      for (let at = 0; at < xml.length; at += 16) {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        yield xml.subarray(at, at + 16);
+      }
+    }
+    // About 20 pieces, 40 ms apart: the upload lasts several times the 300 ms allowed for the answer.
+    const answer = await post(impatientGateway.repositoryUrl, SIMPLE, Readable.from(slowly()));
+    expect(answer.status).toBe(200);
+    expect(recorded.map((r) => r.body.equals(xml))).toEqual([true]);
   });
 
   it("gives the service's error answers back with their status and Content-Type", async () => {

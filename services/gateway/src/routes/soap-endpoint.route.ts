@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Readable } from "node:stream";
 import { request as upstreamRequest, type Dispatcher } from "undici";
 import { runEdgeSteps } from "../domain/edge/edge-step.js";
-import { BodyTooLargeError, cappedBody, discardBody } from "../domain/upstream/capped-body.js";
+import { BodyTooLargeError, cappedBody, discardBody, notifyEnd } from "../domain/upstream/capped-body.js";
 import { endToEndHeaders, forwardedFor } from "../domain/upstream/forwarded-headers.js";
 import { describeUpstreamFailure } from "../domain/upstream/upstream-failure.js";
 import { SOAP_ROUTES, requestActions, transactionOf, type SoapRoute, type UpstreamName } from "../domain/routing/soap-routes.js";
@@ -95,6 +95,13 @@ async function forwardSoapRequest(route: SoapRoute, request: FastifyRequest, rep
   reply.raw.once("close", () => {
     if (!reply.raw.writableFinished) abort.abort();
   });
+  // The wait for the answer starts once the whole request has been sent: undici's own headers timer would run
+  // during a long upload from a slow client and cut it.
+  const silence = new AbortController();
+  let answerTimer: NodeJS.Timeout | undefined;
+  const sent = (): void => {
+    answerTimer = setTimeout(() => silence.abort(), config.GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS);
+  };
   let response: Dispatcher.ResponseData;
   try {
     response = await upstreamRequest(`${upstreams.base(route.upstream)}${route.path}`, {
@@ -106,8 +113,9 @@ async function forwardSoapRequest(route: SoapRoute, request: FastifyRequest, rep
         "x-request-id": requestId,
       },
       // A byte stream (not object mode), so undici writes with backpressure: it pulls as the service reads.
-      body: Readable.from(cappedBody(peeked.body, maxBytes), { objectMode: false }),
-      signal: abort.signal,
+      body: Readable.from(notifyEnd(cappedBody(peeked.body, maxBytes), sent), { objectMode: false }),
+      headersTimeout: 0,
+      signal: AbortSignal.any([abort.signal, silence.signal]),
     });
   } catch (err) {
     if (err instanceof BodyTooLargeError || (err as { cause?: unknown }).cause instanceof BodyTooLargeError) {
@@ -118,14 +126,18 @@ async function forwardSoapRequest(route: SoapRoute, request: FastifyRequest, rep
       request.log.info({ requestId, endpoint: route.path, transaction }, "the client went away before the answer");
       return reply;
     }
-    const failure = describeUpstreamFailure(err, SERVICE_NAME[route.upstream], {
-      connectMs: config.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS,
-      headersMs: config.GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS,
-    });
+    const failure = silence.signal.aborted
+      ? { reason: "timeout" as const, description: `The ${SERVICE_NAME[route.upstream]} did not answer within ${config.GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS} ms` }
+      : describeUpstreamFailure(err, SERVICE_NAME[route.upstream], {
+          connectMs: config.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS,
+          headersMs: config.GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS,
+        });
     metrics.upstreamError(route.upstream, failure.reason);
     label(action, "upstream-error");
     request.log.warn({ requestId, endpoint: route.path, transaction, upstream: route.upstream, reason: failure.reason, err }, "service call failed");
     return sendSoapFault(reply, { code: "Receiver", reason: failure.description, ...relatesTo }, format, !request.raw.complete);
+  } finally {
+    clearTimeout(answerTimer);
   }
 
   label(action, response.statusCode < 300 ? "ok" : "upstream-fault");

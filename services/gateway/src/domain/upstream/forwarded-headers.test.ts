@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { endToEndHeaders, firstValue, forwardedFor } from "./forwarded-headers.js";
+
+describe("endToEndHeaders", () => {
+  it("drops the hop-by-hop fields of RFC 9110 §7.6.1, those named in Connection, Host and Expect", () => {
+    const headers = {
+      host: "gateway:8080",
+      connection: "keep-alive, X-Hop",
+      "keep-alive": "timeout=5",
+      "x-hop": "1",
+      "transfer-encoding": "chunked",
+      te: "trailers",
+      upgrade: "h2c",
+      "proxy-authorization": "Basic x",
+      expect: "100-continue",
+      "content-type": "application/soap+xml",
+      "content-length": "12",
+      "x-end-to-end": ["a", "b"],
+    };
+    expect(endToEndHeaders(headers)).toEqual({ "content-type": "application/soap+xml", "content-length": "12", "x-end-to-end": ["a", "b"] });
+    expect(endToEndHeaders(headers, ["content-length"])).not.toHaveProperty("content-length");
+  });
+});
+
+describe("forwardedFor", () => {
+  it("appends the client to X-Forwarded-For and keeps what a proxy in front said about protocol and host", () => {
+    expect(forwardedFor({ host: "gw:8080" }, "10.0.0.7", "http")).toEqual({ "x-forwarded-for": "10.0.0.7", "x-forwarded-proto": "http", "x-forwarded-host": "gw:8080" });
+    expect(
+      forwardedFor({ host: "gw:8080", "x-forwarded-for": "203.0.113.9", "x-forwarded-proto": "https", "x-forwarded-host": "dsp.example.org, inner" }, "10.0.0.1", "http"),
+    ).toEqual({ "x-forwarded-for": "203.0.113.9, 10.0.0.1", "x-forwarded-proto": "https", "x-forwarded-host": "dsp.example.org" });
+  });
+
+  it("firstValue takes the first of repeated or comma-separated values", () => {
+    expect(firstValue(["https, http", "http"])).toBe("https");
+    expect(firstValue(" ")).toBeUndefined();
+    expect(firstValue(undefined)).toBeUndefined();
+  });
+});

@@ -64,7 +64,7 @@ describe("the embedded platform (PGlite, documents in a folder, in-process jobs)
     expect(await addPatient(platform.gateway.url, patientId)).toBe(201);
     const submitted = await provideAndRegister(platform.gateway.repositorySoapUrl, patientId, letter);
     expect(submitted).toMatchObject({ status: RESPONSE_STATUS.success, errors: [] });
-    documentUniqueId = submitted.entry.uniqueId;
+    documentUniqueId = submitted.entry.uniqueId ?? "";
     const found = await findDocuments(platform.gateway.registrySoapUrl, patientId);
     expect(found.map((d) => d.uniqueId)).toEqual([documentUniqueId]);
     expect(found[0]).toMatchObject({ repositoryUniqueId: DEFAULT_REPOSITORY_UNIQUE_ID, size: String(letter.length) });

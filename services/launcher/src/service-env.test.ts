@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { loadLauncherConfig } from "./launcher-config.js";
+import { databaseNameOf, redactedUrl, serviceDatabases } from "./postgres-databases.js";
+import { dataLayout, gatewayEnv, plannedListeners, registryEnv, repositoryEnv } from "./service-env.js";
+
+describe("what each service is given", () => {
+  it("on embedded defaults: the contract's ports, data folders under OPENDSP_DATA_DIR, no database URL", () => {
+    const env = { OPENDSP_DATA_DIR: "/srv/opendsp", REPOSITORY_UNIQUE_ID: "1.2.3.4", REGISTRY_URL: "http://elsewhere" };
+    const config = loadLauncherConfig(env);
+    const databases = serviceDatabases(config);
+    expect(databases).toEqual({ registry: undefined, repository: undefined });
+    expect(plannedListeners(config).map((l) => `${l.variable}=${l.port}`)).toEqual(["REGISTRY_PORT=8081", "HL7_MLLP_PORT=2575", "REPOSITORY_PORT=8082", "GATEWAY_PORT=8080"]);
+
+    expect(registryEnv(env, config, "/srv/opendsp", databases)).toMatchObject({
+      REGISTRY_PORT: "8081",
+      HL7_MLLP_PORT: "2575",
+      REGISTRY_DATA_DIR: "/srv/opendsp/registry",
+      DATABASE_URL: undefined,
+    });
+    const repository = repositoryEnv(env, config, "/srv/opendsp", databases, "http://127.0.0.1:8081/xds/registry");
+    // The service's own settings pass through; the launcher's decisions win over the environment's.
+    expect(repository).toMatchObject({
+      REPOSITORY_PORT: "8082",
+      REPOSITORY_DATA_DIR: "/srv/opendsp/repository",
+      REPOSITORY_UNIQUE_ID: "1.2.3.4",
+      REGISTRY_URL: "http://127.0.0.1:8081/xds/registry",
+    });
+    expect(gatewayEnv(env, config, "http://127.0.0.1:8081", "http://127.0.0.1:8082")).toMatchObject({
+      GATEWAY_PORT: "8080",
+      REGISTRY_URL: "http://127.0.0.1:8081",
+      REPOSITORY_URL: "http://127.0.0.1:8082",
+    });
+    expect(dataLayout("/srv/opendsp")).toEqual({
+      registryDb: "/srv/opendsp/registry",
+      repositoryDir: "/srv/opendsp/repository",
+      repositoryDb: "/srv/opendsp/repository/db",
+      documents: "/srv/opendsp/repository/blobs",
+    });
+  });
+
+  it("turns the MLLP listener off with -1 and checks no port for it", () => {
+    expect(plannedListeners(loadLauncherConfig({ HL7_MLLP_PORT: "-1" })).map((l) => l.variable)).not.toContain("HL7_MLLP_PORT");
+  });
+
+  it("derives one database per service from DATABASE_URL, unless a service's database is named outright", () => {
+    const config = loadLauncherConfig({ DATABASE_URL: "postgres://opendsp:pw@db.internal:5432/opendsp?sslmode=require" });
+    expect(serviceDatabases(config)).toEqual({
+      registry: { url: "postgres://opendsp:pw@db.internal:5432/opendsp_registry?sslmode=require", name: "opendsp_registry", create: true },
+      repository: { url: "postgres://opendsp:pw@db.internal:5432/opendsp_repository?sslmode=require", name: "opendsp_repository", create: true },
+    });
+    const explicit = loadLauncherConfig({ DATABASE_URL: "postgres://u@h/base", REPOSITORY_DATABASE_URL: "postgres://r@h2/docs" });
+    expect(serviceDatabases(explicit).repository).toEqual({ url: "postgres://r@h2/docs", name: "docs", create: false });
+    expect(databaseNameOf("postgres://u@h")).toBe("opendsp");
+    expect(() => serviceDatabases(loadLauncherConfig({ DATABASE_URL: `postgres://u@h/${"x".repeat(60)}` }))).toThrow(/63 bytes/);
+    expect(redactedUrl("postgres://u:secret@h/db")).toBe("postgres://u:***@h/db");
+  });
+
+  it("reports every bad setting at once", () => {
+    expect(() => loadLauncherConfig({ GATEWAY_PORT: "http", DATABASE_URL: "mysql://x" })).toThrow(/GATEWAY_PORT.*DATABASE_URL|DATABASE_URL.*GATEWAY_PORT/);
+  });
+});

@@ -11,6 +11,8 @@ import type { RequestContext } from "../request-context.js";
 
 const PROBLEM = "application/problem+json";
 const METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH"] as const;
+// A "." or ".." segment, also percent-encoded.
+const DOT_SEGMENT = /\/(\.|%2e){1,2}(\/|$)/i;
 
 /** JSON APIs served by a service behind the gateway, by path prefix (openapi/ describes each). */
 const API_ROUTES: readonly { readonly prefix: string; readonly upstream: UpstreamName }[] = [{ prefix: "/api/patients", upstream: "registry" }];
@@ -43,6 +45,12 @@ async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: Fas
   const requestId = context.id(request);
   const label = (outcome: "ok" | "upstream-fault" | "refused" | "upstream-error"): void => context.label(request, { endpoint: "api", action: request.method, outcome });
   const maxBytes = config.GATEWAY_MAX_API_BODY_BYTES;
+  const target = request.raw.url ?? request.url;
+  if (DOT_SEGMENT.test(target.split("?")[0] ?? "")) {
+    // RFC 3986 §5.2.4: dot segments would let the path leave the API's prefix once resolved upstream.
+    label("refused");
+    return problem(reply, 400, "urn:opendsp:problem:invalid-path", "Invalid path", "The path must not contain . or .. segments");
+  }
   const hasBody = request.headers["content-length"] !== undefined || request.headers["transfer-encoding"] !== undefined;
   if (Number(request.headers["content-length"]) > maxBytes) {
     label("refused");
@@ -54,7 +62,7 @@ async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: Fas
   });
   let response: Dispatcher.ResponseData;
   try {
-    response = await upstreamRequest(`${upstreams.base(upstream)}${request.raw.url ?? request.url}`, {
+    response = await upstreamRequest(`${upstreams.base(upstream)}${target}`, {
       dispatcher: upstreams.agent,
       method: request.method,
       headers: {

@@ -162,6 +162,23 @@ describe("forwarding", () => {
     expect(recorded.map((r) => r.body.equals(xml))).toEqual([true]);
   });
 
+  it("refuses JSON API paths with dot segments, which would leave /api/patients at the service", async () => {
+    recorded = [];
+    for (const path of ["/api/patients/../xds/registry", "/api/patients/%2e%2E/health"]) {
+      const status = await new Promise<number>((resolve, reject) => {
+        httpRequest(`${gateway.address}${path}`, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on("error", reject)
+          .end();
+      });
+      // 404 when the router itself declines the path, 400 when the proxy refuses it; either way it stays here.
+      expect([400, 404], path).toContain(status);
+    }
+    expect(recorded).toEqual([]);
+  });
+
   it("gives the service's error answers back with their status and Content-Type", async () => {
     const res = await fetch(gateway.repositoryUrl, { method: "POST", headers: { "content-type": SIMPLE, "x-test-answer": "fault" }, body: withAction(ACTION.iti43.request) });
     expect(res.status).toBe(500);

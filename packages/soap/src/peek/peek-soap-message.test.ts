@@ -42,7 +42,12 @@ describe("peekSoapMessage, simple SOAP", () => {
       expect(peeked.format).toBe("simple");
       expect(peeked.addressing).toEqual({ action: ACTION.iti18.request, messageId: "urn:uuid:m-1", problems: [] });
       expect((await collect(peeked.body)).equals(bytes)).toBe(true);
+      // Read whole only when the end came before the header did.
+      expect(peeked.whole === undefined || peeked.whole.equals(bytes)).toBe(true);
     }
+    // With the length declared, a message read to its end while peeking is known to be whole.
+    const declared = ok(await peekSoapMessage(chunked(bytes, [100]), SIMPLE, { contentLength: bytes.length }));
+    expect(declared.whole?.equals(bytes)).toBe(true);
     const oneByteAtATime = ok(await peekSoapMessage(fixedChunks(bytes, 1), SIMPLE));
     expect(oneByteAtATime.addressing.action).toBe(ACTION.iti18.request);
     expect((await collect(oneByteAtATime.body)).equals(bytes)).toBe(true);
@@ -69,6 +74,7 @@ describe("peekSoapMessage, simple SOAP", () => {
     }
     const peeked = ok(await peekSoapMessage(source(), SIMPLE));
     expect(pulled).toBe(1);
+    expect(peeked.whole).toBeUndefined();
     expect(peeked.addressing.action).toBe(ACTION.iti18.request);
     expect((await collect(peeked.body)).toString()).toBe(`${head.toString()}<never-read-before-forwarding/>`);
   });

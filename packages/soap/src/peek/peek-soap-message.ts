@@ -13,6 +13,8 @@ import { scanSoapHeader, type HeaderScan, type PeekedAddressing } from "./soap-h
 export interface PeekOptions {
   /** Most bytes read while looking for the end of env:Header (default 64 KiB). */
   readonly maxPrefixBytes?: number;
+  /** The body's length when the sender declared it (HTTP Content-Length): reading that much means it is whole. */
+  readonly contentLength?: number;
 }
 
 export type PeekedSoapMessage =
@@ -23,6 +25,8 @@ export type PeekedSoapMessage =
       readonly addressing: PeekedAddressing;
       /** The whole body, unchanged: the bytes already read, then the rest as it arrives. Iterate it once. */
       readonly body: AsyncIterable<Buffer>;
+      /** The whole body as one buffer when it ended while the header was looked for (a small message). */
+      readonly whole?: Buffer;
     }
   | {
       readonly ok: false;
@@ -64,7 +68,10 @@ export async function peekSoapMessage(
       // Only the first maxPrefix bytes are scanned, however large the chunk that brought them.
       const result = scan(prefix.subarray(0, maxPrefix), ended && prefix.length <= maxPrefix);
       chunks.splice(0, chunks.length, prefix);
-      if (result.kind === "done") return { ok: true, format: scan.format, addressing: result.addressing, body };
+      if (result.kind === "done") {
+        const whole = ended || (options.contentLength !== undefined && prefix.length === options.contentLength);
+        return { ok: true, format: scan.format, addressing: result.addressing, body, ...(whole ? { whole: prefix } : {}) };
+      }
       if (read >= maxPrefix) {
         throw new SoapError(
           "SOAP_ADDRESSING",

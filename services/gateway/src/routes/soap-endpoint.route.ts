@@ -60,7 +60,10 @@ async function forwardSoapRequest(route: SoapRoute, request: FastifyRequest, rep
     return refuse(soapFaultFromError(new SoapError("MTOM_LIMIT", `The message is larger than the ${maxBytes} bytes accepted`)), "too large", undefined);
   }
 
-  const peeked = await peekSoapMessage(request.raw, contentType, { maxPrefixBytes: config.GATEWAY_MAX_HEADER_PREFIX_BYTES });
+  const peeked = await peekSoapMessage(request.raw, contentType, {
+    maxPrefixBytes: config.GATEWAY_MAX_HEADER_PREFIX_BYTES,
+    ...(Number.isSafeInteger(declared) ? { contentLength: declared } : {}),
+  });
   if (!peeked.ok) return refuse(soapFaultFromError(peeked.error), peeked.error.code, peeked.body);
   const { action: peekedAction, messageId } = peeked.addressing;
   const relatesTo = messageId === undefined ? {} : { relatesTo: messageId };
@@ -112,8 +115,7 @@ async function forwardSoapRequest(route: SoapRoute, request: FastifyRequest, rep
         ...forwardedFor(request.headers, request.ip, request.protocol),
         "x-request-id": requestId,
       },
-      // A byte stream (not object mode), so undici writes with backpressure: it pulls as the service reads.
-      body: Readable.from(notifyEnd(cappedBody(peeked.body, maxBytes), sent), { objectMode: false }),
+      body: forwardedBody(peeked, maxBytes, sent),
       headersTimeout: 0,
       signal: AbortSignal.any([abort.signal, silence.signal]),
     });
@@ -150,4 +152,17 @@ async function forwardSoapRequest(route: SoapRoute, request: FastifyRequest, rep
     .code(response.statusCode)
     .headers({ ...endToEndHeaders(response.headers, ["date", "x-request-id"]), "x-request-id": requestId })
     .send(response.body);
+}
+
+/**
+ * What goes to the service: a small message already read whole goes as one buffer; anything else as a byte stream
+ * (not object mode), so undici writes with backpressure and pulls as the service reads. `sent` is called once the
+ * last byte has been handed over.
+ */
+function forwardedBody(peeked: { body: AsyncIterable<Buffer>; whole?: Buffer }, maxBytes: number, sent: () => void): Buffer | Readable {
+  if (peeked.whole !== undefined && peeked.whole.length <= maxBytes) {
+    sent();
+    return peeked.whole;
+  }
+  return Readable.from(notifyEnd(cappedBody(peeked.body, maxBytes), sent), { objectMode: false });
 }

@@ -14,8 +14,17 @@ module.exports = {
       name: "no-service-to-service",
       severity: "error",
       comment: "Services talk over SOAP/HTTP and queues, never by importing each other.",
-      from: { path: "^services/([^/]+)/" },
+      from: { path: "^services/([^/]+)/", pathNot: "^services/launcher/" },
       to: { path: "^services/", pathNot: "^services/$1/" },
+    },
+    {
+      name: "launcher-imports-only-service-entries",
+      severity: "error",
+      comment:
+        "The launcher is the composition root of `pnpm start`: it may start services through their package entry " +
+        "(src/index.ts) and nothing deeper; no service imports the launcher.",
+      from: { path: "^services/launcher/" },
+      to: { path: "^services/(?!launcher/)[^/]+/", pathNot: "^services/[^/]+/src/index\\.ts$" },
     },
     {
       name: "no-package-to-service",

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +26,20 @@ interface Run {
   /** What the platform printed as its own time to ready (from its process's start). */
   readonly reportedMs: number | undefined;
   readonly stopMs: number;
+  /** CPU time the platform's process used until healthy (user + system): what the start costs on an idle machine. */
+  readonly cpuMs: number | undefined;
+}
+
+/** User + system CPU time of a process so far, from /proc (Linux; clock ticks of 10 ms). */
+async function cpuTimeMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).replace(/^.*\) /s, "").split(" ");
+    // After "pid (comm) ": state is field 3, utime 14 and stime 15 of proc(5).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Ports free right now (bound then released), so the platform starts on fixed ports as it does by default. */
@@ -99,13 +113,14 @@ async function runOnce(kind: Run["kind"], dataDir: string): Promise<Run> {
     await sleep(25);
   }
   const healthyMs = performance.now() - started;
+  const cpuMs = await cpuTimeMs(child.pid);
   const reported = /OpenDSP is ready \(([\d.]+) s\)/.exec(out)?.[1];
 
   const stopping = performance.now();
   child.kill("SIGTERM");
   const code = await exited;
   if (code !== 0) throw new Error(`the platform stopped with status ${String(code)}: ${err}`);
-  return { kind, healthyMs, reportedMs: reported === undefined ? undefined : Number(reported) * 1000, stopMs: performance.now() - stopping };
+  return { kind, healthyMs, reportedMs: reported === undefined ? undefined : Number(reported) * 1000, stopMs: performance.now() - stopping, cpuMs };
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -134,9 +149,10 @@ try {
 }
 
 console.log("");
-console.log("run   spawn->healthy  printed ready  stop (SIGTERM)");
+console.log("run   spawn->healthy  printed ready  CPU to healthy  stop (SIGTERM)");
+const optional = (ms: number | undefined): string => (ms === undefined ? "-" : seconds(ms));
 for (const r of runs) {
-  console.log(`${r.kind.padEnd(5)} ${seconds(r.healthyMs).padStart(14)} ${(r.reportedMs === undefined ? "-" : seconds(r.reportedMs)).padStart(14)} ${seconds(r.stopMs).padStart(15)}`);
+  console.log(`${r.kind.padEnd(5)} ${seconds(r.healthyMs).padStart(14)} ${optional(r.reportedMs).padStart(14)} ${optional(r.cpuMs).padStart(15)} ${seconds(r.stopMs).padStart(15)}`);
 }
 for (const kind of ["cold", "warm"] as const) {
   const of = runs.filter((r) => r.kind === kind).map((r) => r.healthyMs);

@@ -1,7 +1,4 @@
-import { startGatewayServer } from "@opendsp/gateway";
 import { ConfigError, createLogger, type Logger } from "@opendsp/platform";
-import { startRegistryServer } from "@opendsp/registry";
-import { startRepositoryServer } from "@opendsp/repository";
 import { resolve } from "node:path";
 import { lockDataDir } from "./data-dir-lock.js";
 import { initializeEmbeddedDatabases } from "./embedded-databases.js";
@@ -58,6 +55,9 @@ export async function startPlatform(env: Environment = process.env, options: { r
     throw cause;
   }
   const logger = options.logger ?? createLogger({ service: "launcher", level: config.LOG_LEVEL });
+  // The services' code loads while the data folder, the ports and the databases are prepared.
+  const services = loadServices();
+  services.catch(() => undefined);
   const dataDir = resolve(config.OPENDSP_DATA_DIR);
   const listeners = plannedListeners(config);
   const lock = await lockDataDir(dataDir);
@@ -101,6 +101,7 @@ export async function startPlatform(env: Environment = process.env, options: { r
       logger,
     );
 
+    const { startRegistryServer, startRepositoryServer, startGatewayServer } = await services;
     const startRegistry = () => start("registry", () => startRegistryServer(registryEnv(env, config, dataDir, databases)));
     const startRepository = (registrySoapUrl: string) =>
       start("repository", () => startRepositoryServer(repositoryEnv(env, config, dataDir, databases, registrySoapUrl)));
@@ -132,6 +133,11 @@ export async function startPlatform(env: Environment = process.env, options: { r
     await stopStarted();
     throw failure;
   }
+}
+
+async function loadServices() {
+  const [registry, repository, gateway] = await Promise.all([import("@opendsp/registry"), import("@opendsp/repository"), import("@opendsp/gateway")]);
+  return { startRegistryServer: registry.startRegistryServer, startRepositoryServer: repository.startRepositoryServer, startGatewayServer: gateway.startGatewayServer };
 }
 
 /** Both results, or the first failure once both have settled (what did start is in `started`, stopped by the caller). */

@@ -44,6 +44,7 @@ interface PublishOptions {
   birthDate?: string;
   sex?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export const DEFAULT_LANGUAGE = "fr-LU";
@@ -73,6 +74,7 @@ export function publishCommand(ctx: CommandContext): Command {
     .option("--birth-date <date>", "patient birth date (1985-03-24), sent as sourcePatientInfo PID-7", birthDateValue)
     .option("--sex <F|M|O|U>", "patient administrative sex, sent as sourcePatientInfo PID-8", sexValue)
     .option("--json", "print the result as JSON")
+    .option("-q, --quiet", "print only the document uniqueId (for scripts: DOC=$(opendsp publish ... -q))")
     .action(async (file: string, options: PublishOptions, command: Command) => {
       const settings = globalSettings(command, ctx.io);
       const path = resolve(ctx.io.cwd, file);
@@ -141,6 +143,10 @@ export function publishCommand(ctx: CommandContext): Command {
       };
       if (options.json) {
         ctx.output.json(result);
+        return;
+      }
+      if (options.quiet) {
+        ctx.output.result(result.documentUniqueId);
         return;
       }
       ctx.output.info(`published ${file} (${size} bytes, ${mimeType}) for the patient`);

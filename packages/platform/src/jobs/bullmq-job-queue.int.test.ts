@@ -1,5 +1,8 @@
 import { Redis } from "ioredis";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { createConnection, createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../logging/logger.js";
 import { createJobQueue } from "./create-job-queue.js";
@@ -111,6 +114,21 @@ describe("BullMQ job queue", () => {
     expect((await admin.keys(`${theirs}:*`)).length).toBeGreaterThan(0);
   });
 
+  it.skipIf(spawnSync("redis-server", ["--version"]).status !== 0)("closes, dropping its connections, when Redis has gone away", { timeout: 30_000 }, async () => {
+    const own = await startOwnRedis();
+    try {
+      const queue = await createJobQueue({ redisUrl: own.url, prefix: freshPrefix(), logger });
+      queue.define({ name: "orphaned", run: () => Promise.resolve() });
+      await queue.add("orphaned", {}, { delayMs: 60_000 });
+      await own.kill();
+      // Without Redis a graceful close would wait for it forever.
+      await queue.close();
+      await expect(queue.add("orphaned", {})).rejects.toMatchObject({ code: "JOB_QUEUE_CLOSED" });
+    } finally {
+      await own.kill();
+    }
+  });
+
   it("fails at creation with JOB_QUEUE_UNAVAILABLE when Redis cannot be reached, without the password", async () => {
     await expect(createJobQueue({ redisUrl: "redis://:s3cret@127.0.0.1:1", prefix: freshPrefix(), logger })).rejects.toSatisfy((e: unknown) => {
       const err = e as { code: string; message: string };
@@ -118,3 +136,30 @@ describe("BullMQ job queue", () => {
     });
   });
 });
+
+/** A Redis server of this test's own (so it can be stopped), on a port free a moment ago. */
+async function startOwnRedis(): Promise<{ url: string; kill(): Promise<void> }> {
+  const probe = createServer();
+  const port = await new Promise<number>((resolve) => probe.listen({ host: "127.0.0.1", port: 0 }, () => resolve((probe.address() as { port: number }).port)));
+  await new Promise((resolve) => probe.close(resolve));
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  for (let i = 0; i < 200; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: "127.0.0.1", port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (up) break;
+    await sleep(25);
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async kill(): Promise<void> {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}

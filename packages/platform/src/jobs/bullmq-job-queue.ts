@@ -36,6 +36,8 @@ interface Lane {
 export interface BullmqJobQueueSettings extends JobQueueSettings {
   /** redis://[user:password@]host:port[/db] or rediss:// */
   readonly redisUrl: string;
+  /** How long close() waits for running jobs and Redis before dropping the connections. Default 30 s. */
+  readonly closeTimeoutMs?: number;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function createBullmqJobQueue(settings: BullmqJobQueueSettings): Pr
   const keepCompleted = settings.keepCompleted ?? JOB_DEFAULTS.keepCompleted;
   const keepFailed = settings.keepFailed ?? JOB_DEFAULTS.keepFailed;
   const where = redactRedisUrl(settings.redisUrl);
+  const closeTimeoutMs = settings.closeTimeoutMs ?? 30_000;
 
   // maxRetriesPerRequest null: BullMQ's workers wait for Redis to come back rather than fail their blocking calls.
   const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true, connectionName: `jobs:${settings.prefix}` });
@@ -171,19 +174,39 @@ export async function createBullmqJobQueue(settings: BullmqJobQueueSettings): Pr
 
     close(): Promise<void> {
       closing ??= (async () => {
-        // Workers first: each waits for its running jobs and closes its blocking connection.
-        await Promise.all([...lanes.values()].map((l) => l.worker.close()));
-        await Promise.all([...lanes.values()].map((l) => l.queue.close()));
-        try {
+        const graceful = async (): Promise<void> => {
+          // Workers first: each waits for its running jobs and closes its blocking connection.
+          await Promise.all([...lanes.values()].map((l) => l.worker.close()));
+          await Promise.all([...lanes.values()].map((l) => l.queue.close()));
           await connection.quit();
-        } catch {
-          connection.disconnect();
-        }
+        };
+        // With Redis unreachable a graceful close would wait for it forever: the connections are dropped instead
+        // (jobs still running lose their result; BullMQ hands them to a worker again once their lock expires).
+        const closed = connection.status === "ready" ? await withinMs(graceful(), closeTimeoutMs) : false;
+        if (closed) return;
+        log.warn({ redis: where, closeTimeoutMs }, "Redis did not answer while the job queue closed; its connections are dropped");
+        await Promise.all(
+          [...lanes.values()].flatMap((l) => [l.worker.close(true), l.worker.disconnect(), l.queue.disconnect()].map((p) => withinMs(p, 1000))),
+        );
+        connection.disconnect();
       })();
       return closing;
     },
   };
   return queue;
+}
+
+/** Whether `promise` settled within `ms` (a rejection counts as settled: the close went as far as it could). */
+async function withinMs(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function delay(delayMs: number | undefined): { delay?: number } {

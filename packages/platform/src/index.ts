@@ -2,7 +2,7 @@ export { AppError, messageOf } from "./errors/app-error.js";
 export { ConfigError, loadConfig } from "./config/load-config.js";
 export { createLogger, type Logger } from "./logging/logger.js";
 export { openDatabase, type Database, type DatabaseKind, type DatabaseOptions } from "./db/database.js";
-export { migrateToLatest, type MigrationSet } from "./db/migrate.js";
+export { migrateToLatest, pendingMigrations, type MigrationSet } from "./db/migrate.js";
 export { passSoapBodiesThrough, registerSoapEndpoint } from "./http/soap-endpoint.route.js";
 export { createHttpApp } from "./http/create-http-app.js";
 export * from "./blob/index.js";

@@ -1,6 +1,5 @@
-import { AppError, createLogger, migrateToLatest, openDatabase, type Database } from "@opendsp/platform";
+import { AppError, createLogger, migrateToLatest, openDatabase, pendingMigrations, type Database } from "@opendsp/platform";
 import type { Kysely } from "kysely";
-import { Migrator } from "kysely/migration";
 import { REGISTRY_MIGRATIONS } from "../migrations/index.js";
 import { buildApp, REGISTRY_SOAP_PATH } from "./app.js";
 import { loadAffinityDomainCodes } from "./codes.js";
@@ -42,9 +41,7 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
  * behind the code would fail at the first query that needs the missing part, so the registry refuses to start.
  */
 async function requireMigratedSchema(database: Database<RegistryDatabase>): Promise<string[]> {
-  const provider = { getMigrations: () => Promise.resolve({ ...REGISTRY_MIGRATIONS }) };
-  const migrations = await new Migrator({ db: database.db as Kysely<unknown>, provider }).getMigrations();
-  const missing = migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  const missing = await pendingMigrations(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS);
   if (missing.length === 0) return [];
   await database.close();
   throw new AppError(

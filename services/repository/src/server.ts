@@ -1,6 +1,5 @@
-import { AppError, createBlobStore, createJobQueue, createLogger, migrateToLatest, openDatabase, type Database, type JobQueue } from "@opendsp/platform";
+import { AppError, createBlobStore, createJobQueue, createLogger, migrateToLatest, openDatabase, pendingMigrations, type Database, type JobQueue } from "@opendsp/platform";
 import type { Kysely } from "kysely";
-import { Migrator } from "kysely/migration";
 import { join } from "node:path";
 import { REPOSITORY_MIGRATIONS } from "../migrations/index.js";
 import { REPOSITORY_SOAP_PATH, buildApp } from "./app.js";
@@ -63,9 +62,7 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
  * behind the code would fail at the first query that needs the missing part, so the repository refuses to start.
  */
 async function requireMigratedSchema(database: Database<RepositoryDatabase>): Promise<string[]> {
-  const provider = { getMigrations: () => Promise.resolve({ ...REPOSITORY_MIGRATIONS }) };
-  const migrations = await new Migrator({ db: database.db as Kysely<unknown>, provider }).getMigrations();
-  const missing = migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  const missing = await pendingMigrations(database.db as Kysely<unknown>, REPOSITORY_MIGRATIONS);
   if (missing.length === 0) return [];
   await database.close();
   throw new AppError(

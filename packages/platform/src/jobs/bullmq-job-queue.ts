@@ -42,8 +42,10 @@ export interface BullmqJobQueueSettings extends JobQueueSettings {
 
 /**
  * The queue on Redis (BullMQ): jobs survive restarts, are shared by every instance using the same key prefix, and a
- * job interrupted by a crash is handed to another worker. One BullMQ queue and worker per kind of job, all on one
- * connection (each worker adds its own blocking connection); close() closes them all.
+ * job interrupted by a crash is handed to another worker. One BullMQ queue and worker per kind of job. Two
+ * connections, plus a blocking one per worker: the workers' waits for Redis to come back, while adding a job gives up
+ * after a few reconnection attempts (JOB_QUEUE_UNAVAILABLE), so a caller never hangs on a Redis that is down.
+ * close() closes them all.
  */
 export async function createBullmqJobQueue(settings: BullmqJobQueueSettings): Promise<JobQueue> {
   const log = settings.logger.child({ jobs: "bullmq", queue: settings.prefix });
@@ -55,14 +57,19 @@ export async function createBullmqJobQueue(settings: BullmqJobQueueSettings): Pr
 
   // maxRetriesPerRequest null: BullMQ's workers wait for Redis to come back rather than fail their blocking calls.
   const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true, connectionName: `jobs:${settings.prefix}` });
+  const producer = new Redis(settings.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true, connectionName: `jobs:${settings.prefix}:add` });
   const connectionTrouble = throttledWarning(log, "the job queue's Redis connection failed; BullMQ reconnects");
   connection.on("error", connectionTrouble);
+  producer.on("error", connectionTrouble);
   try {
-    await connection.connect();
+    await Promise.all([connection.connect(), producer.connect()]);
   } catch (cause) {
     connection.disconnect();
+    producer.disconnect();
     throw new JobQueueError("JOB_QUEUE_UNAVAILABLE", `Redis at ${where} could not be reached for the job queue: ${messageOf(cause)}`, { cause });
   }
+  const unavailable = (cause: unknown): JobQueueError =>
+    new JobQueueError("JOB_QUEUE_UNAVAILABLE", `Redis at ${where} did not take the job: ${messageOf(cause)}`, { cause });
 
   const lanes = new Map<string, Lane>();
   let closing: Promise<void> | undefined;
@@ -100,7 +107,7 @@ export async function createBullmqJobQueue(settings: BullmqJobQueueSettings): Pr
       if (lanes.has(definition.name)) throw new JobQueueError("JOB_DEFINITION_INVALID", `job ${definition.name} is defined twice`);
       // Payloads reach the handler parsed from the JSON that add() checked against the same definition's type.
       const resolved = resolveJobDefinition(definition, defaultConcurrency) as unknown as ResolvedJobDefinition<JobPayload>;
-      const bullQueue = new Queue<StoredJob>(resolved.name, { connection, prefix: settings.prefix });
+      const bullQueue = new Queue<StoredJob>(resolved.name, { connection: producer, prefix: settings.prefix });
       const worker = new Worker<StoredJob>(resolved.name, (job) => process(resolved, job), {
         connection,
         prefix: settings.prefix,
@@ -131,16 +138,18 @@ export async function createBullmqJobQueue(settings: BullmqJobQueueSettings): Pr
       const lane = laneOf(name);
       const json = serializeJobPayload(name, payload);
       assertDelayMs(name, options.delayMs);
-      if (options.jobId === undefined) {
-        const job = await lane.queue.add(name, { payload: json, addId: "" }, { ...lane.options, ...delay(options.delayMs) });
-        return { jobId: job.id ?? "", added: true };
-      }
-      assertJobId(options.jobId);
+      const jobId = options.jobId;
+      if (jobId !== undefined) assertJobId(jobId);
       // BullMQ ignores an add whose id it holds and answers the same way; the token tells which add stored the job.
-      const addId = randomUUID();
-      await lane.queue.add(name, { payload: json, addId }, { ...lane.options, ...delay(options.delayMs), jobId: options.jobId });
-      const stored = await lane.queue.getJob(options.jobId);
-      return { jobId: options.jobId, added: stored === undefined || (stored.data).addId === addId };
+      const addId = jobId === undefined ? "" : randomUUID();
+      try {
+        const job = await lane.queue.add(name, { payload: json, addId }, { ...lane.options, ...delay(options.delayMs), ...(jobId === undefined ? {} : { jobId }) });
+        if (jobId === undefined) return { jobId: job.id ?? "", added: true };
+        const stored = await lane.queue.getJob(jobId);
+        return { jobId, added: stored === undefined || stored.data.addId === addId };
+      } catch (e) {
+        throw unavailable(e);
+      }
     },
 
     async every(name: string, everyMs: number, payload: object): Promise<void> {
@@ -148,11 +157,11 @@ export async function createBullmqJobQueue(settings: BullmqJobQueueSettings): Pr
       const lane = laneOf(name);
       assertEveryMs(name, everyMs);
       const json = serializeJobPayload(name, payload);
-      await lane.queue.upsertJobScheduler(
-        name,
-        { every: everyMs, startDate: Date.now() + everyMs },
-        { name, data: { payload: json, addId: "" }, opts: lane.options },
-      );
+      await lane.queue
+        .upsertJobScheduler(name, { every: everyMs, startDate: Date.now() + everyMs }, { name, data: { payload: json, addId: "" }, opts: lane.options })
+        .catch((e: unknown) => {
+          throw unavailable(e);
+        });
     },
 
     async listFailed(options = {}): Promise<FailedJob[]> {
@@ -178,7 +187,7 @@ export async function createBullmqJobQueue(settings: BullmqJobQueueSettings): Pr
           // Workers first: each waits for its running jobs and closes its blocking connection.
           await Promise.all([...lanes.values()].map((l) => l.worker.close()));
           await Promise.all([...lanes.values()].map((l) => l.queue.close()));
-          await connection.quit();
+          await Promise.all([connection.quit(), producer.quit()]);
         };
         // With Redis unreachable a graceful close would wait for it forever: the connections are dropped instead
         // (jobs still running lose their result; BullMQ hands them to a worker again once their lock expires).
@@ -189,6 +198,7 @@ export async function createBullmqJobQueue(settings: BullmqJobQueueSettings): Pr
           [...lanes.values()].flatMap((l) => [l.worker.close(true), l.worker.disconnect(), l.queue.disconnect()].map((p) => withinMs(p, 1000))),
         );
         connection.disconnect();
+        producer.disconnect();
       })();
       return closing;
     },

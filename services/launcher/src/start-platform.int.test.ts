@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,8 +38,15 @@ describe("the embedded platform (PGlite, documents in a folder, in-process jobs)
   let documentUniqueId = "";
 
   it("starts every part, answers on every endpoint, and takes a patient, a document and a query", { timeout: 180_000 }, async () => {
+    // What a first start that died while creating the databases leaves behind.
+    await mkdir(join(dataDir, ".pglite-template-x1"));
+    await mkdir(join(dataDir, "registry.initializing"));
+    await writeFile(join(dataDir, "registry.initializing", "PG_VERSION"), "17");
+
     platform = await startPlatform(env());
     expect(platform.dataDir).toBe(dataDir);
+    expect((await readdir(dataDir)).sort()).toEqual(["opendsp.lock", "registry", "repository"]);
+    expect((await readdir(join(dataDir, "repository"))).sort()).toEqual(["blobs", "db"]);
     expect(platform.backends).toEqual({
       registryDatabase: { kind: "pglite", location: join(dataDir, "registry") },
       repositoryDatabase: { kind: "pglite", location: join(dataDir, "repository", "db") },

@@ -93,17 +93,22 @@ async function forwardSoapRequest(route: SoapRoute, request: FastifyRequest, rep
     return refuse({ ...decision.fault, ...relatesTo }, `edge step ${decision.step ?? ""}: ${decision.reason}`, peeked.body, action);
   }
 
-  // The client going away stops the upstream call (and with it the rest of the upload).
-  const abort = new AbortController();
+  // One signal stops the upstream call (and with it the rest of the upload): the client going away, or the service
+  // staying silent. The wait for the answer starts once the whole request has been sent: undici's own headers timer
+  // would run during a long upload from a slow client and cut it.
+  const cancel = new AbortController();
+  let cancelled: "client-gone" | "silence" | undefined;
   reply.raw.once("close", () => {
-    if (!reply.raw.writableFinished) abort.abort();
+    if (reply.raw.writableFinished || cancelled) return;
+    cancelled = "client-gone";
+    cancel.abort();
   });
-  // The wait for the answer starts once the whole request has been sent: undici's own headers timer would run
-  // during a long upload from a slow client and cut it.
-  const silence = new AbortController();
   let answerTimer: NodeJS.Timeout | undefined;
   const sent = (): void => {
-    answerTimer = setTimeout(() => silence.abort(), config.GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS);
+    answerTimer = setTimeout(() => {
+      cancelled ??= "silence";
+      cancel.abort();
+    }, config.GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS);
   };
   let response: Dispatcher.ResponseData;
   try {
@@ -117,18 +122,18 @@ async function forwardSoapRequest(route: SoapRoute, request: FastifyRequest, rep
       },
       body: forwardedBody(peeked, maxBytes, sent),
       headersTimeout: 0,
-      signal: AbortSignal.any([abort.signal, silence.signal]),
+      signal: cancel.signal,
     });
   } catch (err) {
     if (err instanceof BodyTooLargeError || (err as { cause?: unknown }).cause instanceof BodyTooLargeError) {
       return refuse(soapFaultFromError(new SoapError("MTOM_LIMIT", `The message is larger than the ${maxBytes} bytes accepted`), relatesTo), "too large", undefined, action);
     }
-    if (abort.signal.aborted) {
+    if (cancelled === "client-gone") {
       label(action, "upstream-error");
       request.log.info({ requestId, endpoint: route.path, transaction }, "the client went away before the answer");
       return reply;
     }
-    const failure = silence.signal.aborted
+    const failure = cancelled === "silence"
       ? { reason: "timeout" as const, description: `The ${SERVICE_NAME[route.upstream]} did not answer within ${config.GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS} ms` }
       : describeUpstreamFailure(err, SERVICE_NAME[route.upstream], {
           connectMs: config.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS,

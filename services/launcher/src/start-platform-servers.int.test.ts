@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseNameOf } from "./postgres-databases.js";
 import { startPlatform, type RunningPlatform } from "./start-platform.js";
 import { DEFAULT_REPOSITORY_UNIQUE_ID, addPatient, findDocuments, freshPatientId, provideAndRegister, retrieveDocument } from "./testing/xds-client.testing.js";
-import { RESPONSE_STATUS } from "./testing/xds-packages.testing.js";
+import { RESPONSE_STATUS } from "@opendsp/ebxml";
 
 const REDIS_URL = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
 const JOBS_PREFIX = `opendsp-test-${randomBytes(4).toString("hex")}:repository`;

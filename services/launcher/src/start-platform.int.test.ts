@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPlatform, type RunningPlatform } from "./start-platform.js";
 import { DEFAULT_REPOSITORY_UNIQUE_ID, addPatient, findDocuments, freshPatientId, provideAndRegister, retrieveDocument } from "./testing/xds-client.testing.js";
-import { RESPONSE_STATUS } from "./testing/xds-packages.testing.js";
+import { RESPONSE_STATUS } from "@opendsp/ebxml";
 
 /** The embedded platform as `pnpm start` runs it, in a temporary data folder, every port picked free. */
 let dataDir: string;

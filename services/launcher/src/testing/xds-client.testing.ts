@@ -6,22 +6,24 @@ import {
   RESPONSE_STATUS,
   RETURN_TYPE,
   STORED_QUERY,
-  buildMtomMessage,
-  buildSoapRequest,
-  callSoap,
   parseAdhocQueryResponse,
   parseRegistryResponse,
   parseRetrieveDocumentSetResponse,
-  parseSoapEnvelope,
-  readSoapHttpBody,
-  resolveXopIncludes,
-  serializeSoapEnvelope,
   writeAdhocQueryRequest,
   writeProvideAndRegisterRequest,
   writeRetrieveDocumentSetRequest,
   xdsMetadataFromRim,
   type DocumentEntry,
-} from "./xds-packages.testing.js";
+} from "@opendsp/ebxml";
+import {
+  buildMtomMessage,
+  buildSoapRequest,
+  callSoap,
+  parseSoapEnvelope,
+  readSoapHttpBody,
+  resolveXopIncludes,
+  serializeSoapEnvelope,
+} from "@opendsp/soap";
 
 /** The repositoryUniqueId the repository uses unless REPOSITORY_UNIQUE_ID says otherwise. */
 export const DEFAULT_REPOSITORY_UNIQUE_ID = "1.3.6.1.4.1.59999.3.1";

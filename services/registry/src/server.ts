@@ -17,12 +17,23 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
     dataDir: config.REGISTRY_DATA_DIR,
     onIdleConnectionError: (err) => logger.warn({ err }, "an idle database connection was closed by the server"),
   });
-  const applied = config.MIGRATE_ON_START ? await migrateToLatest(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS) : await requireMigratedSchema(database);
-  logger.info({ database: database.kind, migrations: applied.length, codes: codes ? "affinity domain" : "open domain" }, "registry database ready");
   const deps = { config, db: database.db, codes };
-  const app = buildApp(deps, logger);
-  const address = await app.listen({ host: config.REGISTRY_HOST, port: config.REGISTRY_PORT });
-  const feed = config.HL7_MLLP_PORT >= 0 ? await startPatientFeedListener(deps, logger) : undefined;
+  let app: ReturnType<typeof buildApp> | undefined;
+  let address: string;
+  let feed: Awaited<ReturnType<typeof startPatientFeedListener>> | undefined;
+  try {
+    const applied = config.MIGRATE_ON_START ? await migrateToLatest(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS) : await requireMigratedSchema(database);
+    logger.info({ database: database.kind, migrations: applied.length, codes: codes ? "affinity domain" : "open domain" }, "registry database ready");
+    app = buildApp(deps, logger);
+    address = await app.listen({ host: config.REGISTRY_HOST, port: config.REGISTRY_PORT });
+    feed = config.HL7_MLLP_PORT >= 0 ? await startPatientFeedListener(deps, logger) : undefined;
+  } catch (e) {
+    // A start that fails (schema, port taken, MLLP port taken) leaves nothing open behind it.
+    await app?.close();
+    await database.close();
+    throw e;
+  }
+  const http = app;
   logger.info({ soap: `${address}${REGISTRY_SOAP_PATH}`, mllpPort: feed?.port }, "registry listening");
   return {
     address,
@@ -30,7 +41,7 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
     mllpPort: feed?.port,
     async close(): Promise<void> {
       await feed?.close();
-      await app.close();
+      await http.close();
       await database.close();
     },
   };
@@ -43,7 +54,6 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
 async function requireMigratedSchema(database: Database<RegistryDatabase>): Promise<string[]> {
   const missing = await pendingMigrations(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS);
   if (missing.length === 0) return [];
-  await database.close();
   throw new AppError(
     "REG_SCHEMA_NOT_MIGRATED",
     `the registry database lacks migrations ${missing.join(", ")} and MIGRATE_ON_START is false: run services/registry/src/migrate.ts first`,

@@ -16,7 +16,6 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
     dataDir: join(config.REPOSITORY_DATA_DIR, "db"),
     onIdleConnectionError: (err) => logger.warn({ err }, "an idle database connection was closed by the server"),
   });
-  const applied = config.MIGRATE_ON_START ? await migrateToLatest(database.db as Kysely<unknown>, REPOSITORY_MIGRATIONS) : await requireMigratedSchema(database);
   const blobs = createBlobStore({
     S3_ENDPOINT: config.S3_ENDPOINT,
     S3_ACCESS_KEY: config.S3_ACCESS_KEY,
@@ -25,7 +24,15 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
     S3_REGION: config.S3_REGION,
     dataDir: join(config.REPOSITORY_DATA_DIR, "blobs"),
   });
-  await blobs.ensureReady();
+  let applied: string[];
+  try {
+    applied = config.MIGRATE_ON_START ? await migrateToLatest(database.db as Kysely<unknown>, REPOSITORY_MIGRATIONS) : await requireMigratedSchema(database);
+    await blobs.ensureReady();
+  } catch (e) {
+    // A schema behind the code or an unreachable blob store: nothing is left open behind the failed start.
+    await database.close();
+    throw e;
+  }
   logger.info({ database: database.kind, migrations: applied.length, blobs: config.S3_ENDPOINT ? "s3" : "folder" }, "repository storage ready");
   const deps = { config, db: database.db, blobs };
   const app = buildApp(deps, logger);
@@ -64,7 +71,6 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
 async function requireMigratedSchema(database: Database<RepositoryDatabase>): Promise<string[]> {
   const missing = await pendingMigrations(database.db as Kysely<unknown>, REPOSITORY_MIGRATIONS);
   if (missing.length === 0) return [];
-  await database.close();
   throw new AppError(
     "REPO_SCHEMA_NOT_MIGRATED",
     `the repository database lacks migrations ${missing.join(", ")} and MIGRATE_ON_START is false: run services/repository/src/migrate.ts first`,

@@ -3,14 +3,13 @@ import {
   SoapClientError,
   buildMtomMessage,
   buildSoapRequest,
-  parseSoapEnvelope,
-  parseSoapFault,
+  checkSoapReply,
   readSoapHttpBody,
   serializeSoapEnvelope,
+  soapHttpError,
   type MessageLimits,
   type MtomAttachmentSource,
   type SoapEnvelope,
-  type SoapFaultInfo,
   type SoapHttpBody,
 } from "@opendsp/soap";
 import { Readable, Transform, pipeline } from "node:stream";
@@ -104,48 +103,13 @@ export async function exchangeMtom(options: MtomExchangeOptions): Promise<MtomEx
       http = await readSoapHttpBody(progress, response.headers.get("content-type") ?? undefined, options.limits ?? {});
     } catch (cause) {
       if (watchdog.fired) throw timeout(cause);
-      if (status !== 200) throw httpError(url, status, cause);
+      if (status !== 200) throw soapHttpError(url, status, cause);
       throw new SoapClientError("SOAP_CLIENT_MALFORMED", `the answer of ${url} is not a SOAP message`, { url, status, cause });
     }
-    let fault: SoapFaultInfo | undefined;
-    try {
-      fault = parseSoapFault(http.root);
-    } catch (cause) {
-      if (status !== 200) throw httpError(url, status, cause);
-      throw new SoapClientError("SOAP_CLIENT_MALFORMED", `the answer of ${url} is not a SOAP 1.2 envelope`, { url, status, cause });
-    }
-    // SOAP 1.2 Part 2 §7.5.1.2: a fault comes with 400 or 500, but a fault is a fault whatever the status.
-    if (fault) throw new SoapClientError("SOAP_CLIENT_FAULT", `${url} answered with a SOAP Fault (${fault.code}): ${fault.reason}`, { url, status, fault });
-    if (status !== 200) throw httpError(url, status, undefined);
-    let reply: SoapEnvelope;
-    try {
-      reply = parseSoapEnvelope(http.root);
-    } catch (cause) {
-      throw new SoapClientError("SOAP_CLIENT_MALFORMED", `the answer of ${url} is not a usable SOAP 1.2 envelope`, { url, status, cause });
-    }
-    // WS-Addressing 1.0 Core §3.4: a reply names the request it answers; one naming another message is not ours.
-    const relatesTo = reply.addressing.relatesTo;
-    if (relatesTo && !relatesTo.includes(messageId)) {
-      throw new SoapClientError("SOAP_CLIENT_MALFORMED", `the answer of ${url} relates to another message than ${messageId}`, { url, status });
-    }
-    const replyAction = reply.addressing.action;
-    if (replyAction !== undefined && replyAction !== options.responseAction) {
-      throw new SoapClientError("SOAP_CLIENT_MALFORMED", `the answer of ${url} has the action ${replyAction}, expected ${options.responseAction}`, {
-        url,
-        status,
-      });
-    }
+    const reply = checkSoapReply(http, { url, status, messageId, responseAction: options.responseAction });
     return { envelope: reply, http, close };
   } catch (err) {
     close();
     throw err;
   }
-}
-
-function httpError(url: string, status: number, cause: unknown): SoapClientError {
-  return new SoapClientError("SOAP_CLIENT_HTTP", `${url} answered HTTP ${status} without a SOAP Fault`, {
-    url,
-    status,
-    ...(cause === undefined ? {} : { cause }),
-  });
 }

@@ -2,11 +2,11 @@ import type { XmlElement } from "@opendsp/ebxml";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { buildSoapRequest, serializeSoapEnvelope } from "../envelope/build-envelope.js";
-import { parseSoapEnvelope, type SoapEnvelope } from "../envelope/soap-envelope.js";
-import { parseSoapFault, type SoapFaultInfo } from "../envelope/soap-fault.js";
+import type { SoapEnvelope } from "../envelope/soap-envelope.js";
 import { readSoapHttpBody, type SoapHttpBody } from "../http/read-soap-body.js";
 import type { MessageLimits } from "../mtom/limits.js";
 import { SoapClientError } from "./soap-client-error.js";
+import { checkSoapReply, soapHttpError } from "./soap-reply.js";
 
 export interface CallSoapOptions {
   /** The peer's SOAP endpoint; also sent as wsa:To. */
@@ -78,7 +78,7 @@ export async function callSoap(options: CallSoapOptions): Promise<SoapEnvelope> 
       http = await readSoapHttpBody(source, response.headers.get("content-type") ?? undefined, options.limits ?? {});
     } catch (cause) {
       if (signal.aborted) throw aborted(cause);
-      if (status !== 200) throw httpError(url, status, cause);
+      if (status !== 200) throw soapHttpError(url, status, cause);
       throw new SoapClientError("SOAP_CLIENT_MALFORMED", `the answer of ${url} is not a SOAP message`, { url, status, cause });
     }
     // The answer is one envelope; any attachment parts are read and discarded so the connection can be reused.
@@ -89,51 +89,11 @@ export async function callSoap(options: CallSoapOptions): Promise<SoapEnvelope> 
       throw new SoapClientError("SOAP_CLIENT_MALFORMED", `the answer of ${url} could not be read to its end`, { url, status, cause });
     }
 
-    let fault: SoapFaultInfo | undefined;
-    try {
-      fault = parseSoapFault(http.root);
-    } catch (cause) {
-      if (status !== 200) throw httpError(url, status, cause);
-      throw new SoapClientError("SOAP_CLIENT_MALFORMED", `the answer of ${url} is not a SOAP 1.2 envelope`, { url, status, cause });
-    }
-    if (fault) {
-      // SOAP 1.2 Part 2 §7.5.1.2: faults come with 400 or 500, but a fault is a fault whatever the status.
-      throw new SoapClientError("SOAP_CLIENT_FAULT", `${url} answered with a SOAP Fault (${fault.code}): ${fault.reason}`, { url, status, fault });
-    }
-    if (status !== 200) throw httpError(url, status, undefined);
-
-    let reply: SoapEnvelope;
-    try {
-      reply = parseSoapEnvelope(http.root);
-    } catch (cause) {
-      throw new SoapClientError("SOAP_CLIENT_MALFORMED", `the answer of ${url} is not a usable SOAP 1.2 envelope`, { url, status, cause });
-    }
-    // WS-Addressing 1.0 Core §3.4: a reply names the request it answers in wsa:RelatesTo. Peers that omit it are
-    // tolerated (the HTTP exchange pairs them already); one naming another message is not our answer.
-    const relatesTo = reply.addressing.relatesTo;
-    if (relatesTo && !relatesTo.includes(messageId)) {
-      throw new SoapClientError("SOAP_CLIENT_MALFORMED", `the answer of ${url} relates to another message than ${messageId}`, { url, status });
-    }
-    const replyAction = reply.addressing.action;
-    if (options.responseAction !== undefined && replyAction !== undefined && replyAction !== options.responseAction) {
-      throw new SoapClientError("SOAP_CLIENT_MALFORMED", `the answer of ${url} has the action ${replyAction}, expected ${options.responseAction}`, {
-        url,
-        status,
-      });
-    }
-    return reply;
+    return checkSoapReply(http, { url, status, messageId, responseAction: options.responseAction });
   } finally {
     // Whatever was not read (a refused answer, an HTML error page) is released with its connection.
     if (!source.readableEnded) source.destroy();
   }
-}
-
-function httpError(url: string, status: number, cause: unknown): SoapClientError {
-  return new SoapClientError("SOAP_CLIENT_HTTP", `${url} answered HTTP ${status} without a SOAP Fault`, {
-    url,
-    status,
-    ...(cause === undefined ? {} : { cause }),
-  });
 }
 
 /** The error code of the socket or DNS failure behind a fetch rejection, for the message. */

@@ -1,8 +1,9 @@
-import { ACTION, OBJECT_STATUS, RETURN_TYPE, STORED_QUERY, writeAdhocQueryRequest } from "@opendsp/ebxml";
+import { ACTION } from "@opendsp/ebxml";
 import { buildSoapRequest, serializeSoapEnvelope } from "@opendsp/soap";
 import {
   TEST_POSTGRES_ADMIN_URL,
   dischargeLetterEntry,
+  findDocumentsQuery,
   registerRequestElement,
   runAdminStatement as admin,
   startRegistryProcess,
@@ -152,22 +153,7 @@ async function main(): Promise<void> {
       const answer = await postSoap(direct.registry, ACTION.iti42.request, serializeSoapEnvelope(buildSoapRequest({ action: ACTION.iti42.request, body }).envelope));
       if (!answer.includes("ResponseStatusType:Success")) throw new Error(`ITI-42 refused: ${answer.slice(0, 800)}`);
     }
-    const query = serializeSoapEnvelope(
-      buildSoapRequest({
-        action: ACTION.iti18.request,
-        body: writeAdhocQueryRequest({
-          requestSlots: [],
-          returnType: RETURN_TYPE.leafClass,
-          query: {
-            id: STORED_QUERY.findDocuments,
-            slots: [
-              { name: "$XDSDocumentEntryPatientId", values: [`'${QUERIED}'`] },
-              { name: "$XDSDocumentEntryStatus", values: [`('${OBJECT_STATUS.approved}')`] },
-            ],
-          },
-        }),
-      }).envelope,
-    );
+    const query = serializeSoapEnvelope(buildSoapRequest({ action: ACTION.iti18.request, body: findDocumentsQuery(QUERIED) }).envelope);
     const findDocuments = async (url: string): Promise<void> => {
       const text = await postSoap(url, ACTION.iti18.request, query);
       if (text.split("<rim:ExtrinsicObject ").length - 1 !== QUERIED_DOCUMENTS) throw new Error(`FindDocuments did not return ${QUERIED_DOCUMENTS} documents`);

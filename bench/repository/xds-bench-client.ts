@@ -15,8 +15,7 @@ import {
   serializeSoapEnvelope,
   xopHref,
 } from "@opendsp/soap";
-import { dischargeLetterEntry, registerRequest, submissionSetFor } from "@opendsp/testing";
-import { createHash } from "node:crypto";
+import { dischargeLetterEntry, registerRequest, sha1AndSizeOf, submissionSetFor } from "@opendsp/testing";
 import type { Readable } from "node:stream";
 import { post, postForText, type PostedResponse } from "../http-post.js";
 
@@ -99,13 +98,7 @@ export async function retrieveAndHash(url: string, envelope: string): Promise<{ 
   let result: { sha1: string; size: number } | undefined;
   const includes = documentResponses.flatMap((d) => (d.payload.kind === "xop" ? [{ key: d.documentUniqueId, href: d.payload.href }] : []));
   await resolveXopIncludes(includes, http.attachments, async (_key, part) => {
-    const hash = createHash("sha1");
-    let size = 0;
-    for await (const chunk of part.body) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-    result = { sha1: hash.digest("hex"), size };
+    result = await sha1AndSizeOf(part.body);
   });
   await http.drain();
   if (!result) throw new Error("ITI-43 answer carried no document part");

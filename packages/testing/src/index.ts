@@ -8,6 +8,7 @@ export {
   registerRequestElement,
   submissionSetFor,
 } from "./xds-submission.builder.js";
+export { documentEntriesOf, findDocumentsQuery, provideAndRegisterBody, registryResponseStatusOf, sha1AndSizeOf } from "./xds-messages.testing.js";
 export { startRegistryProcess, startRepositoryProcess, type RegistryProcess } from "./registry-process.js";
 export { residentBytes, sampleResidentMemory, startServiceProcess, type ServiceProcess } from "./service-process.js";
 export { startS3TestServer, type S3TestServer } from "./s3-test-server.js";

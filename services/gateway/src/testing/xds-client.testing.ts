@@ -1,17 +1,4 @@
-import {
-  ACTION,
-  RESPONSE_STATUS,
-  RETURN_TYPE,
-  STORED_QUERY,
-  parseAdhocQueryResponse,
-  parseRegistryResponse,
-  parseRetrieveDocumentSetResponse,
-  writeAdhocQueryRequest,
-  writeProvideAndRegisterRequest,
-  writeRetrieveDocumentSetRequest,
-  xdsMetadataFromRim,
-  type DocumentEntry,
-} from "@opendsp/ebxml";
+import { ACTION, parseRetrieveDocumentSetResponse, writeRetrieveDocumentSetRequest, type DocumentEntry } from "@opendsp/ebxml";
 import {
   buildMtomMessage,
   buildSoapRequest,
@@ -23,7 +10,7 @@ import {
   serializeSoapEnvelope,
   xopHref,
 } from "@opendsp/soap";
-import { dischargeLetterEntry, registerRequest, submissionSetFor } from "@opendsp/testing";
+import { documentEntriesOf, findDocumentsQuery, provideAndRegisterBody, registryResponseStatusOf, sha1AndSizeOf } from "@opendsp/testing";
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
@@ -59,12 +46,8 @@ export function soapRequest(action: string, body: Parameters<typeof buildSoapReq
 
 /** ITI-41 as MTOM for one document of `patientId`, the bytes as their own part. */
 export function provideAndRegister(patientId: string, document: Buffer | Readable): { contentType: string; body: Readable; entry: DocumentEntry } {
-  const { hash: _hash, size: _size, repositoryUniqueId: _repository, ...entry } = dischargeLetterEntry(patientId, { mimeType: "application/octet-stream" });
   const contentId = newContentId("gateway.test");
-  const body = writeProvideAndRegisterRequest({
-    submitObjectsRequest: registerRequest({ submissionSet: submissionSetFor(patientId), documentEntries: [entry] }),
-    documents: [{ id: entry.entryUuid, payload: { kind: "xop", href: xopHref(contentId) } }],
-  });
+  const { body, entry } = provideAndRegisterBody(patientId, "application/octet-stream", { kind: "xop", href: xopHref(contentId) });
   const message = buildMtomMessage({
     root: soapRequest(ACTION.iti41.request, body),
     action: ACTION.iti41.request,
@@ -75,33 +58,13 @@ export function provideAndRegister(patientId: string, document: Buffer | Readabl
 
 /** The status and errors of a RegistryResponse answer (ITI-41, ITI-42), simple or MTOM. */
 export async function registryResponseOf(answer: HttpAnswer): Promise<{ status: string; errors: readonly unknown[] }> {
-  const parsed = parseRegistryResponse(parseSoapEnvelope(await envelopeOf(answer)).body);
-  if (!parsed.ok) throw new Error(`unreadable RegistryResponse: ${JSON.stringify(parsed.errors)}`);
-  return { status: parsed.value.status, errors: parsed.value.errors };
+  return registryResponseStatusOf(parseSoapEnvelope(await envelopeOf(answer)).body);
 }
 
 /** ITI-18 FindDocuments (LeafClass, Approved) for a patient through `registryUrl`. */
 export async function findDocuments(registryUrl: string, patientId: string): Promise<DocumentEntry[]> {
-  const reply = await callSoap({
-    url: registryUrl,
-    action: ACTION.iti18.request,
-    timeoutMs: 20_000,
-    body: writeAdhocQueryRequest({
-      requestSlots: [],
-      returnType: RETURN_TYPE.leafClass,
-      query: {
-        id: STORED_QUERY.findDocuments,
-        slots: [
-          { name: "$XDSDocumentEntryPatientId", values: [`'${patientId}'`] },
-          { name: "$XDSDocumentEntryStatus", values: ["('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')"] },
-        ],
-      },
-    }),
-  });
-  const parsed = parseAdhocQueryResponse(reply.body);
-  if (!parsed.ok) throw new Error(`unreadable AdhocQueryResponse: ${JSON.stringify(parsed.errors)}`);
-  if (parsed.value.status !== RESPONSE_STATUS.success) throw new Error(`FindDocuments failed: ${JSON.stringify(parsed.value.errors)}`);
-  return [...xdsMetadataFromRim(parsed.value.objects).documentEntries];
+  const reply = await callSoap({ url: registryUrl, action: ACTION.iti18.request, timeoutMs: 20_000, body: findDocumentsQuery(patientId) });
+  return documentEntriesOf(reply.body);
 }
 
 /** ITI-43 for one document through `repositoryUrl`, the answer's MTOM part hashed as it streams. */
@@ -121,13 +84,7 @@ export async function retrieveDocument(repositoryUrl: string, repositoryUniqueId
   let result: { sha1: string; size: number } | undefined;
   const includes = parsed.value.documentResponses.flatMap((d) => (d.payload.kind === "xop" ? [{ key: d.documentUniqueId, href: d.payload.href }] : []));
   await resolveXopIncludes(includes, http.attachments, async (_key, part) => {
-    const hash = createHash("sha1");
-    let size = 0;
-    for await (const chunk of part.body) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-    result = { sha1: hash.digest("hex"), size };
+    result = await sha1AndSizeOf(part.body);
   });
   await http.drain();
   if (!result) throw new Error(`ITI-43 carried no document: ${JSON.stringify(parsed.value.registryResponse)}`);

@@ -1,20 +1,7 @@
-import { dischargeLetterEntry, registerRequest, submissionSetFor } from "@opendsp/testing";
+import { documentEntriesOf, findDocumentsQuery, provideAndRegisterBody, registryResponseStatusOf } from "@opendsp/testing";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import {
-  ACTION,
-  RESPONSE_STATUS,
-  RETURN_TYPE,
-  STORED_QUERY,
-  parseAdhocQueryResponse,
-  parseRegistryResponse,
-  parseRetrieveDocumentSetResponse,
-  writeAdhocQueryRequest,
-  writeProvideAndRegisterRequest,
-  writeRetrieveDocumentSetRequest,
-  xdsMetadataFromRim,
-  type DocumentEntry,
-} from "@opendsp/ebxml";
+import { ACTION, parseRetrieveDocumentSetResponse, writeRetrieveDocumentSetRequest, type DocumentEntry } from "@opendsp/ebxml";
 import {
   buildMtomMessage,
   buildSoapRequest,
@@ -43,43 +30,15 @@ export async function addPatient(gatewayUrl: string, patientId: string): Promise
 
 /** ITI-41 of one discharge letter with `bytes`, inline (simple SOAP); the registry's answer status and the entry sent. */
 export async function provideAndRegister(repositoryUrl: string, patientId: string, bytes: Buffer): Promise<{ status: string; errors: readonly unknown[]; entry: DocumentEntry }> {
-  const { hash: _hash, size: _size, repositoryUniqueId: _repository, ...entry } = dischargeLetterEntry(patientId, { mimeType: "application/pdf" });
-  const reply = await callSoap({
-    url: repositoryUrl,
-    action: ACTION.iti41.request,
-    timeoutMs: 30_000,
-    body: writeProvideAndRegisterRequest({
-      submitObjectsRequest: registerRequest({ submissionSet: submissionSetFor(patientId), documentEntries: [entry] }),
-      documents: [{ id: entry.entryUuid, payload: { kind: "inline", bytes } }],
-    }),
-  });
-  const parsed = parseRegistryResponse(reply.body);
-  if (!parsed.ok) throw new Error(`unreadable RegistryResponse: ${JSON.stringify(parsed.errors)}`);
-  return { status: parsed.value.status, errors: parsed.value.errors, entry };
+  const { body, entry } = provideAndRegisterBody(patientId, "application/pdf", { kind: "inline", bytes });
+  const reply = await callSoap({ url: repositoryUrl, action: ACTION.iti41.request, timeoutMs: 30_000, body });
+  return { ...registryResponseStatusOf(reply.body), entry };
 }
 
 /** ITI-18 FindDocuments (Approved, LeafClass) for a patient. */
 export async function findDocuments(registryUrl: string, patientId: string): Promise<DocumentEntry[]> {
-  const reply = await callSoap({
-    url: registryUrl,
-    action: ACTION.iti18.request,
-    timeoutMs: 30_000,
-    body: writeAdhocQueryRequest({
-      requestSlots: [],
-      returnType: RETURN_TYPE.leafClass,
-      query: {
-        id: STORED_QUERY.findDocuments,
-        slots: [
-          { name: "$XDSDocumentEntryPatientId", values: [`'${patientId}'`] },
-          { name: "$XDSDocumentEntryStatus", values: ["('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')"] },
-        ],
-      },
-    }),
-  });
-  const parsed = parseAdhocQueryResponse(reply.body);
-  if (!parsed.ok) throw new Error(`unreadable AdhocQueryResponse: ${JSON.stringify(parsed.errors)}`);
-  if (parsed.value.status !== RESPONSE_STATUS.success) throw new Error(`FindDocuments failed: ${JSON.stringify(parsed.value.errors)}`);
-  return [...xdsMetadataFromRim(parsed.value.objects).documentEntries];
+  const reply = await callSoap({ url: registryUrl, action: ACTION.iti18.request, timeoutMs: 30_000, body: findDocumentsQuery(patientId) });
+  return documentEntriesOf(reply.body);
 }
 
 /** ITI-43 of one document, sent as MTOM; the document's bytes as they came back. */

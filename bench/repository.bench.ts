@@ -9,8 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import type { RepositoryDatabase } from "../services/repository/src/storage/repository-database.js";
 import { closeConnections } from "./http-post.js";
-import { generatedDocument } from "./repository/generated-document.js";
-import { residentBytes, sampleResidentMemory, startRepositoryProcess, type ServiceProcess as RepositoryProcess } from "@opendsp/testing";
+import { generatedDocument, residentBytes, sampleResidentMemory, startRepositoryProcess, type ServiceProcess as RepositoryProcess } from "@opendsp/testing";
 import { prepareSubmission, retrieveAndHash, retrieveBytes, retrieveEnvelope, submit } from "./repository/xds-bench-client.js";
 
 /**

@@ -8,6 +8,7 @@ export {
   registerRequestElement,
   submissionSetFor,
 } from "./xds-submission.builder.js";
+export { generatedDocument } from "./generated-document.js";
 export { documentEntriesOf, findDocumentsQuery, provideAndRegisterBody, registryResponseStatusOf, sha1AndSizeOf } from "./xds-messages.testing.js";
 export { startRegistryProcess, startRepositoryProcess, type RegistryProcess } from "./registry-process.js";
 export { residentBytes, sampleResidentMemory, startServiceProcess, type ServiceProcess } from "./service-process.js";

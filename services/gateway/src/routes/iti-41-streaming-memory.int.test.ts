@@ -1,8 +1,8 @@
 import { RESPONSE_STATUS } from "@opendsp/ebxml";
-import { sampleResidentMemory, startServiceProcess, type ServiceProcess } from "@opendsp/testing";
+import { generatedDocument, sampleResidentMemory, startServiceProcess, type ServiceProcess } from "@opendsp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPatientId, startXdsStack, type XdsStack } from "../testing/gateway-harness.js";
-import { findDocuments, generatedDocument, post, provideAndRegister, registryResponseOf } from "../testing/xds-client.testing.js";
+import { findDocuments, post, provideAndRegister, registryResponseOf } from "../testing/xds-client.testing.js";
 
 /**
  * A 200 MiB MTOM ITI-41 through a gateway running as its own process: the gateway reads only the start of the
@@ -32,7 +32,7 @@ describe("ITI-41 streamed through the gateway", () => {
   it("forwards a 200 MiB document with the gateway's memory growing far less than the document", async () => {
     const patientId = freshPatientId();
     await stack.registry.feedPatient(patientId);
-    const document = generatedDocument(DOCUMENT_BYTES);
+    const document = generatedDocument(DOCUMENT_BYTES, MiB);
     const request = provideAndRegister(patientId, document.stream);
     const repositoryUrl = `${new URL(gateway.soapUrl).origin}/xds/repository`;
 

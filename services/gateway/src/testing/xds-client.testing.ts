@@ -11,7 +11,6 @@ import {
   xopHref,
 } from "@opendsp/soap";
 import { documentEntriesOf, findDocumentsQuery, provideAndRegisterBody, registryResponseStatusOf, sha1AndSizeOf } from "@opendsp/testing";
-import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 
@@ -89,24 +88,4 @@ export async function retrieveDocument(repositoryUrl: string, repositoryUniqueId
   await http.drain();
   if (!result) throw new Error(`ITI-43 carried no document: ${JSON.stringify(parsed.value.registryResponse)}`);
   return result;
-}
-
-/** Bytes of `size`, varied, made 1 MiB at a time and hashed as they are produced. */
-export function generatedDocument(size: number): { stream: Readable; sha1(): string } {
-  const hash = createHash("sha1");
-  let produced = 0;
-  const stream = new Readable({
-    read() {
-      if (produced >= size) {
-        this.push(null);
-        return;
-      }
-      const chunk = Buffer.alloc(Math.min(1024 * 1024, size - produced), produced % 251);
-      if (chunk.length >= 4) chunk.writeUInt32BE(produced >>> 0, 0);
-      produced += chunk.length;
-      hash.update(chunk);
-      this.push(chunk);
-    },
-  });
-  return { stream, sha1: () => hash.digest("hex") };
 }

@@ -1,11 +1,9 @@
 import { ACTION } from "@opendsp/ebxml";
 import { buildSoapRequest, serializeSoapEnvelope } from "@opendsp/soap";
 import {
-  TEST_POSTGRES_ADMIN_URL,
   dischargeLetterEntry,
   findDocumentsQuery,
   registerRequestElement,
-  runAdminStatement as admin,
   startRegistryProcess,
   startRepositoryProcess,
   startS3TestServer,
@@ -19,6 +17,7 @@ import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { benchDatabaseUrl, dropDatabases, recreateDatabases } from "./bench-databases.js";
 import { prepareSubmission, submit } from "./repository/xds-bench-client.js";
 
 /**
@@ -46,12 +45,6 @@ const SUBMITTER = `GWBENCH${Date.now()}${DOMAIN}`;
 const QUERIED = `GWBENCHQ${Date.now()}${DOMAIN}`;
 const DB_REGISTRY = "opendsp_bench_gw_registry";
 const DB_REPOSITORY = "opendsp_bench_gw_repository";
-
-function databaseUrl(name: string): string {
-  const url = new URL(TEST_POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /** Runs jobs `from`..`to`-1 on `concurrency` workers; returns the elapsed seconds. */
 async function timed(from: number, to: number, concurrency: number, work: (i: number) => Promise<void>): Promise<number> {
@@ -107,19 +100,16 @@ interface Stack {
 async function main(): Promise<void> {
   const stack: Stack = {};
   try {
-    for (const name of [DB_REGISTRY, DB_REPOSITORY]) {
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin(`CREATE DATABASE ${name}`);
-    }
+    await recreateDatabases([DB_REGISTRY, DB_REPOSITORY]);
     const s3 = (stack.s3 = await startS3TestServer());
-    const registry = (stack.registry = await startRegistryProcess({ DATABASE_URL: databaseUrl(DB_REGISTRY) }));
+    const registry = (stack.registry = await startRegistryProcess({ DATABASE_URL: benchDatabaseUrl(DB_REGISTRY) }));
     const repository = (stack.repository = await startRepositoryProcess({
       S3_ENDPOINT: s3.endpoint,
       S3_ACCESS_KEY: s3.accessKey,
       S3_SECRET_KEY: s3.secretKey,
       S3_BUCKET: "opendsp-bench-gateway",
       REGISTRY_URL: registry.soapUrl,
-      DATABASE_URL: databaseUrl(DB_REPOSITORY),
+      DATABASE_URL: benchDatabaseUrl(DB_REPOSITORY),
       REPOSITORY_UNIQUE_ID,
       REPOSITORY_DATA_DIR: join(tmpdir(), "opendsp-bench-gateway-repository"),
     }));
@@ -173,7 +163,7 @@ async function main(): Promise<void> {
     await stack.repository?.stop();
     await stack.registry?.stop();
     await stack.s3?.stop();
-    for (const name of [DB_REGISTRY, DB_REPOSITORY]) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    await dropDatabases([DB_REGISTRY, DB_REPOSITORY]);
   }
 }
 

@@ -1,5 +1,5 @@
 import { createBlobStore, openDatabase, type BlobStore } from "@opendsp/platform";
-import { TEST_POSTGRES_ADMIN_URL, runAdminStatement as admin, startRegistryProcess, startS3TestServer, type RegistryProcess, type S3TestServer } from "@opendsp/testing";
+import { startRegistryProcess, startS3TestServer, type RegistryProcess, type S3TestServer } from "@opendsp/testing";
 import type { Kysely } from "kysely";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import type { RepositoryDatabase } from "../services/repository/src/storage/repository-database.js";
+import { benchDatabaseUrl, dropDatabases, recreateDatabases } from "./bench-databases.js";
 import { closeConnections } from "./http-post.js";
 import { generatedDocument, residentBytes, sampleResidentMemory, startRepositoryProcess, type ServiceProcess as RepositoryProcess } from "@opendsp/testing";
 import { prepareSubmission, retrieveAndHash, retrieveBytes, retrieveEnvelope, submit } from "./repository/xds-bench-client.js";
@@ -41,12 +42,6 @@ const DB_REGISTRY = "opendsp_bench_repo_registry";
 const DB_REPOSITORY = "opendsp_bench_repository";
 const BUCKET = "opendsp-bench";
 
-function databaseUrl(name: string): string {
-  const url = new URL(TEST_POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 /** Runs `count` jobs on `concurrency` workers; returns the elapsed seconds. */
 async function timed(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
@@ -79,25 +74,22 @@ interface Stack {
 async function main(): Promise<void> {
   const stack: Stack = {};
   try {
-    for (const name of [DB_REGISTRY, DB_REPOSITORY]) {
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin(`CREATE DATABASE ${name}`);
-    }
+    await recreateDatabases([DB_REGISTRY, DB_REPOSITORY]);
     const s3 = (stack.s3 = await startS3TestServer());
-    const registry = (stack.registry = await startRegistryProcess({ DATABASE_URL: databaseUrl(DB_REGISTRY) }));
+    const registry = (stack.registry = await startRegistryProcess({ DATABASE_URL: benchDatabaseUrl(DB_REGISTRY) }));
     await registry.feedPatient(PATIENT);
     const s3Env = { S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: s3.accessKey, S3_SECRET_KEY: s3.secretKey, S3_BUCKET: BUCKET };
     const repository = (stack.repository = await startRepositoryProcess({
       ...s3Env,
       REGISTRY_URL: registry.soapUrl,
-      DATABASE_URL: databaseUrl(DB_REPOSITORY),
+      DATABASE_URL: benchDatabaseUrl(DB_REPOSITORY),
       REPOSITORY_UNIQUE_ID,
       REPOSITORY_DATA_DIR: join(tmpdir(), "opendsp-bench-repository"),
     }));
     const startupRss = await residentBytes(repository.pid);
 
     // The baselines' own connections to the same database and bucket.
-    const database = await openDatabase<RepositoryDatabase>({ url: databaseUrl(DB_REPOSITORY), maxConnections: CLIENTS + 1 });
+    const database = await openDatabase<RepositoryDatabase>({ url: benchDatabaseUrl(DB_REPOSITORY), maxConnections: CLIENTS + 1 });
     stack.close = () => database.close();
     const db: Kysely<RepositoryDatabase> = database.db;
     const blobs: BlobStore = createBlobStore({ ...s3Env, dataDir: tmpdir() });
@@ -190,7 +182,7 @@ async function main(): Promise<void> {
     await stack.registry?.stop();
     await stack.close?.();
     await stack.s3?.stop();
-    for (const name of [DB_REGISTRY, DB_REPOSITORY]) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    await dropDatabases([DB_REGISTRY, DB_REPOSITORY]);
   }
 }
 

@@ -179,8 +179,10 @@ export async function listDocumentBlobs(blobs: BlobStore): Promise<string[]> {
 }
 
 /**
- * A port nothing listens on: port 1 (tcpmux) is privileged and unused here, so a connection is refused at once. A port
- * bound and released would do too, but under parallel tests another server may take it in between.
+ * A registry address that cannot be reached: port 1 (tcpmux). fetch refuses it as a bad port before connecting, which
+ * the repository meets as it meets a refused connection (the call fails before any answer). A port bound and released
+ * would give a real ECONNREFUSED, but under parallel tests another server may take it in between; the outage tests
+ * also stop a running registry process, which does give a real refused connection.
  */
 export function closedPort(): Promise<number> {
   return Promise.resolve(1);

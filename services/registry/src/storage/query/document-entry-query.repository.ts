@@ -1,8 +1,7 @@
-import { ASSOCIATION_TYPE } from "@opendsp/ebxml";
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { RegistryDatabase } from "../registry-database.js";
 import type { CodeMatch, DocumentEntryFilter, PatientObjectMatch, QueryDb } from "./query-filter.types.js";
-import { anyOf, codeIn, inRange, likeAny } from "./sql-conditions.js";
+import { anyOf, codeIn, inRange, likeAny, linkedByHasMember } from "./sql-conditions.js";
 
 type DeScope = ExpressionBuilder<RegistryDatabase & { de: RegistryDatabase["document_entry"] }, "de">;
 
@@ -54,18 +53,7 @@ export async function findDocumentEntries(db: QueryDb, f: DocumentEntryFilter, l
     );
   }
   const packages = f.memberOf;
-  if (packages) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("association as m")
-          .select(eb.lit(1).as("one"))
-          .whereRef("m.target_uuid", "=", "de.entry_uuid")
-          .where("m.association_type", "=", ASSOCIATION_TYPE.hasMember)
-          .where(anyOf("m.source_uuid", packages)),
-      ),
-    );
-  }
+  if (packages) q = q.where(linkedByHasMember("de.entry_uuid", "target", packages));
   const ordered = q.orderBy("de.registered_at").orderBy("de.entry_uuid").limit(limit);
   if (!withLeaf) return (await ordered.execute()).map((r) => ({ entryUuid: r.entry_uuid, patientId: r.patient_id }));
   // The LeafClass columns in the same statement, so the answer needs no second read (see runStoredQuery).

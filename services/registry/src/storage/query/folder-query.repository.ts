@@ -1,6 +1,5 @@
-import { ASSOCIATION_TYPE } from "@opendsp/ebxml";
 import type { FolderFilter, PatientObjectMatch, QueryDb } from "./query-filter.types.js";
-import { anyOf, codeIn, inRange } from "./sql-conditions.js";
+import { anyOf, codeIn, inRange, linkedByHasMember } from "./sql-conditions.js";
 
 /**
  * Folders matching every given filter, in registration order, at most `limit`. Patient and status first
@@ -26,31 +25,9 @@ export async function findFolders(db: QueryDb, f: FolderFilter, limit: number): 
     );
   }
   const sets = f.memberOf;
-  if (sets) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("association as m")
-          .select(eb.lit(1).as("one"))
-          .whereRef("m.target_uuid", "=", "fd.entry_uuid")
-          .where("m.association_type", "=", ASSOCIATION_TYPE.hasMember)
-          .where(anyOf("m.source_uuid", sets)),
-      ),
-    );
-  }
+  if (sets) q = q.where(linkedByHasMember("fd.entry_uuid", "target", sets));
   const documents = f.containing;
-  if (documents) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("association as m")
-          .select(eb.lit(1).as("one"))
-          .whereRef("m.source_uuid", "=", "fd.entry_uuid")
-          .where("m.association_type", "=", ASSOCIATION_TYPE.hasMember)
-          .where(anyOf("m.target_uuid", documents)),
-      ),
-    );
-  }
+  if (documents) q = q.where(linkedByHasMember("fd.entry_uuid", "source", documents));
   const rows = await q.orderBy("fd.registered_at").orderBy("fd.entry_uuid").limit(limit).execute();
   return rows.map((r) => ({ entryUuid: r.entry_uuid, patientId: r.patient_id }));
 }

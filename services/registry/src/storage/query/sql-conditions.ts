@@ -1,3 +1,4 @@
+import { ASSOCIATION_TYPE } from "@opendsp/ebxml";
 import { sql, type Expression, type SqlBool } from "kysely";
 import type { CodeMatch, TimeRange } from "./query-filter.types.js";
 
@@ -36,4 +37,13 @@ export function likeAny(column: string, patterns: readonly string[]): Expression
   if (patterns.length === 0) return sql<SqlBool>`FALSE`;
   const alternatives = patterns.map((p) => sql<SqlBool>`${sql.ref(column)} LIKE ${p} ESCAPE ''`);
   return sql<SqlBool>`(${sql.join(alternatives, sql` OR `)})`;
+}
+
+/**
+ * A HasMember association links the row's `own` id, at the association's `ownEnd`, to one of `others` at its other
+ * end: members of given packages (own end "target"), or packages holding given members (own end "source").
+ */
+export function linkedByHasMember(own: string, ownEnd: "source" | "target", others: readonly string[]): Expression<SqlBool> {
+  const [ownColumn, otherColumn] = ownEnd === "target" ? ["m.target_uuid", "m.source_uuid"] : ["m.source_uuid", "m.target_uuid"];
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM association AS m WHERE ${sql.ref(ownColumn)} = ${sql.ref(own)} AND m.association_type = ${ASSOCIATION_TYPE.hasMember} AND ${anyOf(otherColumn, others)})`;
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
 import { AppError, messageOf } from "../errors/app-error.js";
+import { callbackQueryPool } from "./callback-query-pool.js";
 
 export type DatabaseKind = "postgres" | "pglite";
 
@@ -31,7 +32,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     // An idle connection the server closes (restart, pg_terminate_backend) is emitted as an error on the pool; left
     // unhandled it would end the process. The pool drops that connection and the next query opens a new one.
     pool.on("error", (err) => options.onIdleConnectionError?.(err));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: callbackQueryPool(pool) }) });
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   try {

@@ -1,0 +1,70 @@
+import { sql, type Kysely } from "kysely";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "./database.js";
+
+/** The local PostgreSQL of the integration tests (CI starts it; trust authentication). */
+const ADMIN_URL = process.env["TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const NAME = `opendsp_test_pool_${randomBytes(6).toString("hex")}`;
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+interface Tables {
+  note: { id: number; body: string };
+}
+
+describe("openDatabase on PostgreSQL (queries sent in pg's callback form)", () => {
+  let database: Database<Tables>;
+  let db: Kysely<Tables>;
+
+  beforeAll(async () => {
+    await admin(`CREATE DATABASE ${NAME}`);
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${NAME}`;
+    database = await openDatabase<Tables>({ url: url.toString(), maxConnections: 2 });
+    db = database.db;
+    await sql`CREATE TABLE note (id integer PRIMARY KEY, body text NOT NULL)`.execute(db);
+  });
+
+  afterAll(async () => {
+    await database.close();
+    await admin(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
+  });
+
+  it("returns rows and counts of writes", async () => {
+    const inserted = await db.insertInto("note").values([{ id: 1, body: "Lettre de sortie" }, { id: 2, body: "Résultat" }]).executeTakeFirst();
+    expect(inserted.numInsertedOrUpdatedRows).toBe(2n);
+    const rows = await db.selectFrom("note").selectAll().orderBy("id").execute();
+    expect(rows).toEqual([{ id: 1, body: "Lettre de sortie" }, { id: 2, body: "Résultat" }]);
+  });
+
+  it("keeps a transaction on one connection: a failure inside it leaves nothing behind", async () => {
+    await expect(
+      db.transaction().execute(async (tx) => {
+        await tx.insertInto("note").values({ id: 10, body: "written, then rolled back" }).execute();
+        await tx.insertInto("note").values({ id: 10, body: "duplicate key" }).execute();
+      }),
+    ).rejects.toMatchObject({ code: "23505" });
+    expect(await db.selectFrom("note").select("id").where("id", "=", 10).execute()).toEqual([]);
+
+    await db.transaction().execute(async (tx) => {
+      await tx.insertInto("note").values({ id: 11, body: "committed" }).execute();
+    });
+    expect(await db.selectFrom("note").select("body").where("id", "=", 11).execute()).toEqual([{ body: "committed" }]);
+  });
+
+  it("rejects with the server's SQLSTATE and keeps serving afterwards", async () => {
+    await expect(sql`SELECT * FROM no_such_table`.execute(db)).rejects.toMatchObject({ code: "42P01" });
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => sql<{ n: number }>`SELECT ${i}::int AS n`.execute(db)));
+    expect(results.map((r) => r.rows[0]?.n)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+});

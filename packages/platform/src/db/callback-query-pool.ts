@@ -1,0 +1,42 @@
+import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from "kysely";
+import type pg from "pg";
+
+/**
+ * The pg pool as Kysely sees it, with every query sent in pg's callback form.
+ *
+ * Kysely calls `client.query(sql, params)` and awaits the promise pg returns. Measured on the registry (2,000
+ * FindDocuments reads of 50 rows, about 330 KB each), that promise form left each result reachable past the
+ * young-generation collections, so results piled up in the old generation: 26 full collections instead of 1, pauses
+ * of 5-9 ms, twice the CPU per query (1.5 ms instead of 0.75 ms). The callback form of the same call, on the same
+ * client, lets results die young. Cursors (streamed reads) go through unchanged.
+ */
+export function callbackQueryPool(pool: pg.Pool): PostgresPool {
+  return {
+    options: pool.options,
+    async connect(): Promise<PostgresPoolClient> {
+      return poolClient(await pool.connect());
+    },
+    end: () => pool.end(),
+  };
+}
+
+function poolClient(client: pg.PoolClient): PostgresPoolClient {
+  function query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  function query<R>(sqlOrCursor: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    if (typeof sqlOrCursor !== "string") {
+      return (client.query as unknown as (cursor: PostgresCursor<R>) => PostgresCursor<R>)(sqlOrCursor);
+    }
+    return new Promise((resolve, reject) => {
+      client.query(sqlOrCursor, parameters ? [...parameters] : [], (err, result) => {
+        if (err) reject(err);
+        else resolve(result as unknown as PostgresQueryResult<R>);
+      });
+    });
+  }
+  // Kysely reads the backend's process id (an undocumented member of pg's Client) to cancel a query; without it,
+  // it asks the server.
+  const processID = (client as unknown as { readonly processID?: number }).processID;
+  const release = (destroy?: boolean): void => client.release(destroy);
+  return processID === undefined ? { query, release } : { processID, query, release };
+}

@@ -3,7 +3,7 @@ export * from "./xds-error.js";
 export * from "./xml/xml-node.js";
 export * from "./xml/xml-error.js";
 export { parseXml, type ParseXmlOptions } from "./xml/parse-xml.js";
-export { writeXml, escapeAttribute, escapeText, type WriteXmlOptions } from "./xml/write-xml.js";
+export { writeXml, writeXmlUtf8, escapeAttribute, escapeText, type WriteXmlOptions } from "./xml/write-xml.js";
 export * from "./rim/rim-types.js";
 export { Problems } from "./problems.js";
 export { readRegistryObjectList, readIdentifiable, readSlot, readSlots } from "./rim/read-rim.js";

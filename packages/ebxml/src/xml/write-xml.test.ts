@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseXml } from "./parse-xml.js";
-import { writeXml } from "./write-xml.js";
+import { writeXml, writeXmlUtf8 } from "./write-xml.js";
 import { element, type XmlElement } from "./xml-node.js";
 
 describe("writeXml", () => {
@@ -37,5 +37,14 @@ describe("writeXml", () => {
     };
     const xml = writeXml(tree, { prefixes: { "urn:a": "a", "urn:m": "m" } });
     expect(xml).toBe('<a:r xmlns:a="urn:a" xmlns:m="urn:m" xml:lang="fr" m:mustUnderstand="true"/>');
+  });
+
+  it("writeXmlUtf8 gives the UTF-8 bytes of writeXml, pre-serialised parts and characters beyond ASCII included", () => {
+    const raw: XmlElement = { ns: "urn:a", local: "Kept", attrs: [], children: [], raw: { xml: "<a:Kept v=\"Médecin spécialiste 😷\"/>", prefixes: { a: "urn:a" } } };
+    const tree = element("urn:a", "Root", { note: "Lëtzebuerg – €" }, ["Hôpital ", raw, element("urn:b", "Child", {}, ["日本語 & <"])]);
+    const options = { prefixes: { "urn:a": "a", "urn:b": "b" }, declaration: true };
+    const bytes = writeXmlUtf8(tree, options);
+    expect(bytes.equals(Buffer.from(writeXml(tree, options), "utf8"))).toBe(true);
+    expect(bytes.toString("utf8")).toContain("Médecin spécialiste 😷");
   });
 });

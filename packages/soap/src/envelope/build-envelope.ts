@@ -1,4 +1,4 @@
-import { NS, PREFERRED_PREFIXES, element, writeXml, type XmlElement } from "@opendsp/ebxml";
+import { NS, PREFERRED_PREFIXES, element, writeXml, writeXmlUtf8, type XmlElement } from "@opendsp/ebxml";
 import { mustUnderstandAttribute, soapElement } from "./soap-names.js";
 import { WSA_ANONYMOUS, newMessageId, responseAddressingHeaders, type WsAddressing } from "./ws-addressing.js";
 
@@ -17,6 +17,12 @@ export function buildSoapEnvelope(parts: SoapEnvelopeParts): XmlElement {
 export function serializeSoapEnvelope(envelope: XmlElement | SoapEnvelopeParts): string {
   const root = "ns" in envelope ? envelope : buildSoapEnvelope(envelope);
   return writeXml(root, { prefixes: PREFERRED_PREFIXES, declaration: true });
+}
+
+/** The same document as `serializeSoapEnvelope`, encoded into one Buffer (large answers stay out of the JS heap). */
+export function serializeSoapEnvelopeUtf8(envelope: XmlElement | SoapEnvelopeParts): Buffer {
+  const root = "ns" in envelope ? envelope : buildSoapEnvelope(envelope);
+  return writeXmlUtf8(root, { prefixes: PREFERRED_PREFIXES, declaration: true });
 }
 
 export interface SoapRequestOptions {

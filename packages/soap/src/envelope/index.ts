@@ -17,6 +17,7 @@ export {
   buildSoapRequest,
   buildSoapResponse,
   serializeSoapEnvelope,
+  serializeSoapEnvelopeUtf8,
   type SoapEnvelopeParts,
   type SoapRequestOptions,
   type SoapResponseOptions,

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import type { XmlElement } from "@opendsp/ebxml";
-import { buildSoapResponse, serializeSoapEnvelope } from "../envelope/build-envelope.js";
+import { buildSoapResponse, serializeSoapEnvelope, serializeSoapEnvelopeUtf8 } from "../envelope/build-envelope.js";
 import { parseSoapEnvelope, type SoapEnvelope } from "../envelope/soap-envelope.js";
 import { soapFaultResponse, type SoapFaultOptions } from "../envelope/soap-fault.js";
 import { requireAddressing } from "../envelope/ws-addressing.js";
@@ -30,7 +30,7 @@ export interface SoapOperation {
 export interface SoapHttpResponse {
   readonly status: number;
   readonly contentType: string;
-  readonly body: string | Readable;
+  readonly body: string | Buffer | Readable;
   /** The request action when the envelope could be read (for logs and audit). */
   readonly action?: string;
   /** Set when the answer is a SOAP Fault. */
@@ -61,14 +61,14 @@ export async function dispatchSoapRequest(
     if (!operation) throw new Error(`no operation for ${action}`);
     const reply = await operation.handle({ envelope, http });
     await http.drain();
-    const xml = serializeSoapEnvelope(
-      buildSoapResponse({ request: envelope.addressing, action: operation.responseAction, body: reply.body }),
-    );
+    const answer = buildSoapResponse({ request: envelope.addressing, action: operation.responseAction, body: reply.body });
     if (http.format === "mtom" || (reply.attachments?.length ?? 0) > 0) {
-      const mtom = buildMtomMessage({ root: xml, action: operation.responseAction, attachments: reply.attachments ?? [] });
+      const root = serializeSoapEnvelope(answer);
+      const mtom = buildMtomMessage({ root, action: operation.responseAction, attachments: reply.attachments ?? [] });
       return { status: 200, contentType: mtom.contentType, body: mtom.body, action };
     }
-    return { status: 200, contentType: `application/soap+xml; charset=UTF-8; action="${operation.responseAction}"`, body: xml, action };
+    const body = serializeSoapEnvelopeUtf8(answer);
+    return { status: 200, contentType: `application/soap+xml; charset=UTF-8; action="${operation.responseAction}"`, body, action };
   } catch (err) {
     // The rest of the request is discarded so the connection can carry the fault back.
     await http?.drain().catch(() => undefined);

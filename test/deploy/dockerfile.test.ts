@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { REPOSITORY_NODE_FLAGS } from "@opendsp/testing";
 import { describe, expect, it } from "vitest";
 import {
   configKeys,
@@ -50,13 +51,15 @@ describe("deploy/docker/Dockerfile", () => {
     expect(file.stage("build").instructions.some((i) => i.keyword === "RUN" && /pnpm fetch --prod/.test(i.args))).toBe(true);
   });
 
-  it("each service image installs and holds its own service, and runs its main.ts through tsx", () => {
+  it("each service image installs and holds its own service, and runs its main.ts through tsx with its Node options", () => {
     for (const service of SERVICE_NAMES) {
       const deps = file.stage(`${service}-deps`).instructions.find((i) => i.keyword === "RUN");
       expect(deps?.args).toContain(`--filter-prod "@opendsp/${service}..."`);
       const copies = file.stage(service).instructions.filter((i) => i.keyword === "COPY").map(parseCopy);
       expect(copies.some((c) => c.from === `${service}-deps` && c.sources.includes(`/src/services/${service}/`))).toBe(true);
-      expect(execForm(effective(file, service, "CMD"))).toEqual(["node", "--import", "tsx", `services/${service}/src/main.ts`]);
+      // The repository's Node options are the ones the tests and benchmarks start it with (startRepositoryProcess).
+      const nodeFlags = service === "repository" ? REPOSITORY_NODE_FLAGS : [];
+      expect(execForm(effective(file, service, "CMD"))).toEqual(["node", ...nodeFlags, "--import", "tsx", `services/${service}/src/main.ts`]);
     }
   });
 

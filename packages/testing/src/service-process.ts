@@ -13,15 +13,17 @@ export interface ServiceProcess {
 
 /**
  * Starts a service as its own process, as production runs it (services talk over HTTP, never by import), with
- * `env` on top of the caller's environment and info logs (the "listening" line carries the SOAP URL). Fails with
- * the service's last stderr when it exits, or after `startTimeoutMs` without listening.
+ * `env` on top of the caller's environment and info logs (the "listening" line carries the SOAP URL). `nodeFlags`
+ * are the Node options the service's image command line gives it (deploy/docker/Dockerfile). Fails with the
+ * service's last stderr when it exits, or after `startTimeoutMs` without listening.
  */
 export async function startServiceProcess(
   entry: string,
   env: Readonly<Record<string, string>>,
   startTimeoutMs = 60_000,
+  nodeFlags: readonly string[] = [],
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, entry)], {
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],

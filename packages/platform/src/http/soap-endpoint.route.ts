@@ -17,6 +17,8 @@ export function registerSoapEndpoint(
     request.log.info({ action: response.action, status: response.status, fault: response.fault?.code }, "soap request");
     // A request refused before it was read to its end cannot share the connection with the next one.
     if (!request.raw.complete) void reply.header("connection", "close");
+    // A known length spares the chunked transfer coding of a streamed answer (RFC 9112 §6.1).
+    if (response.contentLength !== undefined) void reply.header("content-length", response.contentLength);
     return reply.code(response.status).type(response.contentType).send(response.body);
   });
 }

@@ -117,6 +117,33 @@ describe("buildMtomMessage", () => {
     expect(seen).toBeGreaterThan(0);
   });
 
+  it("knows its length when every part's size is known, and not otherwise", async () => {
+    const known = buildMtomMessage({
+      root: "<e/>",
+      attachments: [
+        { contentId: "a", contentType: "text/plain", body: Buffer.from("A") },
+        { contentId: "b", contentType: "text/plain", body: Readable.from([Buffer.from("B1"), Buffer.from("B22")]), size: 5 },
+        { contentId: "c", contentType: "application/pdf", body: () => Promise.resolve(Readable.from([Buffer.from("C")])), size: 1 },
+      ],
+    });
+    expect(known.contentLength).toBe((await collect(known.body)).length);
+    const unknown = buildMtomMessage({ root: "<e/>", attachments: [{ contentId: "b", contentType: "text/plain", body: Readable.from([Buffer.from("B")]) }] });
+    expect(unknown.contentLength).toBeUndefined();
+    const noParts = buildMtomMessage({ root: "<e/>", attachments: [] });
+    expect(noParts.contentLength).toBe((await collect(noParts.body)).length);
+  });
+
+  it("fails the message when a source yields more or fewer bytes than its declared size", async () => {
+    for (const size of [3, 5]) {
+      const built = buildMtomMessage({
+        root: "<e/>",
+        attachments: [{ contentId: "a", contentType: "text/plain", body: Readable.from([Buffer.from("ABCD")]), size }],
+      });
+      await expect(settleWithin(collect(built.body))).rejects.toThrow(/declared/);
+      expect(built.body.destroyed).toBe(true);
+    }
+  });
+
   it("refuses an invalid boundary", () => {
     expect(() => buildMtomMessage({ root: "<e/>", attachments: [], boundary: "has space" })).toThrow(/boundary/);
   });

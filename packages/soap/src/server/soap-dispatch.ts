@@ -31,6 +31,8 @@ export interface SoapHttpResponse {
   readonly status: number;
   readonly contentType: string;
   readonly body: string | Buffer | Readable;
+  /** The length of a stream body when known in advance (an MTOM answer whose parts all have known sizes). */
+  readonly contentLength?: number;
   /** The request action when the envelope could be read (for logs and audit). */
   readonly action?: string;
   /** Set when the answer is a SOAP Fault. */
@@ -65,7 +67,13 @@ export async function dispatchSoapRequest(
     if (http.format === "mtom" || (reply.attachments?.length ?? 0) > 0) {
       const root = serializeSoapEnvelope(answer);
       const mtom = buildMtomMessage({ root, action: operation.responseAction, attachments: reply.attachments ?? [] });
-      return { status: 200, contentType: mtom.contentType, body: mtom.body, action };
+      return {
+        status: 200,
+        contentType: mtom.contentType,
+        body: mtom.body,
+        ...(mtom.contentLength === undefined ? {} : { contentLength: mtom.contentLength }),
+        action,
+      };
     }
     const body = serializeSoapEnvelopeUtf8(answer);
     return { status: 200, contentType: `application/soap+xml; charset=UTF-8; action="${operation.responseAction}"`, body, action };

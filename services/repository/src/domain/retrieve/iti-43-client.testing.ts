@@ -19,6 +19,9 @@ export interface ReceivedPart {
 export interface RetrieveAnswer {
   readonly httpStatus: number;
   readonly contentType: string;
+  /** The declared Content-Length (absent when the answer was chunked) and the body bytes that arrived. */
+  readonly contentLength: number | undefined;
+  readonly receivedBytes: number;
   readonly format: "mtom" | "simple";
   readonly relatesTo: readonly string[];
   readonly action: string | undefined;
@@ -49,7 +52,17 @@ export async function postRetrieve(url: string, envelope: string, format: "mtom"
   const res = await fetch(url, { method: "POST", headers: { "content-type": request.contentType }, body: request.body, duplex: "half" });
   const contentType = res.headers.get("content-type") ?? "";
   if (!res.body) throw new Error(`no response body (HTTP ${res.status})`);
-  const http = await readSoapHttpBody(Readable.fromWeb(res.body), contentType, { maxTotalBytes: Number.MAX_SAFE_INTEGER });
+  let receivedBytes = 0;
+  const counted = res.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        receivedBytes += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  const declaredLength = res.headers.get("content-length");
+  const http = await readSoapHttpBody(Readable.fromWeb(counted), contentType, { maxTotalBytes: Number.MAX_SAFE_INTEGER });
   const envelopeIn = parseSoapEnvelope(http.root);
   const parsed = parseRetrieveDocumentSetResponse(envelopeIn.body);
   if (!parsed.ok) throw new Error(`unreadable RetrieveDocumentSetResponse: ${JSON.stringify(parsed.errors)}`);
@@ -71,6 +84,8 @@ export async function postRetrieve(url: string, envelope: string, format: "mtom"
   return {
     httpStatus: res.status,
     contentType,
+    contentLength: declaredLength === null ? undefined : Number(declaredLength),
+    receivedBytes,
     format: http.format,
     relatesTo: envelopeIn.addressing.relatesTo ?? [],
     action: envelopeIn.addressing.action,

@@ -158,6 +158,8 @@ describe.each(["s3", "folder"] as const)("ITI-43 Retrieve Document Set from %s b
     expect(answer.response.documentResponses.map((d) => d.documentUniqueId)).toEqual([one.uniqueId, big.uniqueId, text.uniqueId]);
     for (const doc of [one, big, text]) expectReturned(answer, doc);
     expect(answer.parts.get(text.uniqueId)?.contentType).toMatch(/^text\/xml/);
+    // The stored sizes make the whole answer's length known: it is declared, not sent chunked.
+    expect(answer.contentLength).toBe(answer.receivedBytes);
   });
 
   it("opens the first documents at once and checks the rest before streaming, a document asked twice included", async () => {
@@ -245,6 +247,15 @@ describe.each(["s3", "folder"] as const)("ITI-43 Retrieve Document Set from %s b
     const alone = await postRetrieve(url, retrieveEnvelope([ours(lost.uniqueId)]));
     expect(alone.response.registryResponse.status).toBe(RESPONSE_STATUS.failure);
     expect(errorCodes(alone)).toEqual(["XDSRepositoryError"]);
+  });
+
+  it("breaks the answer off rather than send a blob whose length differs from the recorded size", async () => {
+    const altered = await store(randomBytes(1000));
+    await database.db.updateTable("stored_document").set({ size: altered.size + 10 }).where("document_unique_id", "=", altered.uniqueId).execute();
+    await expect(postRetrieve(url, retrieveEnvelope([ours(altered.uniqueId)]))).rejects.toThrow();
+    // The endpoint keeps serving.
+    const kept = await store(randomBytes(300));
+    expectReturned(await postRetrieve(url, retrieveEnvelope([ours(kept.uniqueId)])), kept);
   });
 
   it("answers a request without DocumentRequest with a Failure listing the error", async () => {

@@ -63,7 +63,9 @@ export async function retrieveDocuments(
     // An opened stream serves one part; the same document asked for twice opens again for its second part.
     const body = typeof blob === "function" || !usedStreams.has(blob) ? blob : () => deps.blobs.get(row.blobKey);
     if (typeof body !== "function") usedStreams.add(body);
-    attachments.push({ contentId, contentType: row.mimeType, body });
+    // The size recorded when the document was stored: the answer then carries a Content-Length, and a blob whose
+    // length differs from the record fails the answer instead of delivering other bytes than were registered.
+    attachments.push({ contentId, contentType: row.mimeType, body, size: row.size });
     documentResponses.push({
       ...(request.homeCommunityId === undefined ? {} : { homeCommunityId: request.homeCommunityId }),
       repositoryUniqueId: deps.config.REPOSITORY_UNIQUE_ID,

@@ -1,5 +1,5 @@
 import { ACTION } from "@opendsp/ebxml";
-import { SoapError, peekSoapMessage, requireAddressing, soapFaultFromError, type SoapFaultOptions } from "@opendsp/soap";
+import { SoapError, requireAddressing, soapFaultFromError, type SoapFaultOptions } from "@opendsp/soap";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { TLSSocket } from "node:tls";
@@ -13,6 +13,7 @@ import type { GatewayDeps } from "../gateway-deps.js";
 import type { Outcome } from "../metrics/gateway-metrics.js";
 import { requestIdOf } from "../request-id.js";
 import { sendSoapFault } from "./soap-fault.reply.js";
+import { peekSoapRequest } from "./soap-request.peek.js";
 
 const SERVICE_NAME: Record<UpstreamName, string> = { registry: "document registry", repository: "document repository" };
 /** Bytes of a refused request read and discarded to keep the connection; past that the connection is closed. */
@@ -123,7 +124,7 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
   const declared = Number(req.headers["content-length"]);
   if (declared > maxBytes) return refuse(tooLarge({}), "too large", undefined);
 
-  const peeked = await peekSoapMessage(req, contentType, {
+  const peeked = await peekSoapRequest(req, contentType, {
     maxPrefixBytes: config.GATEWAY_MAX_HEADER_PREFIX_BYTES,
     ...(Number.isSafeInteger(declared) ? { contentLength: declared } : {}),
   });

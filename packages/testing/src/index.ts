@@ -11,5 +11,5 @@ export {
 export { generatedDocument } from "./generated-document.js";
 export { documentEntriesOf, findDocumentsQuery, provideAndRegisterBody, registryResponseStatusOf, sha1AndSizeOf } from "./xds-messages.testing.js";
 export { REPOSITORY_NODE_FLAGS, startRegistryProcess, startRepositoryProcess, type RegistryProcess } from "./registry-process.js";
-export { residentBytes, sampleResidentMemory, startServiceProcess, type ServiceProcess } from "./service-process.js";
+export { cpuTimeMs, residentBytes, sampleResidentMemory, startServiceProcess, type ServiceProcess } from "./service-process.js";
 export { startS3TestServer, type S3TestServer } from "./s3-test-server.js";

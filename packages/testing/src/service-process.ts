@@ -76,6 +76,24 @@ export async function residentBytes(pid: number): Promise<number> {
   return Number(m[1]) * 1024;
 }
 
+/** Linux counts process CPU time in clock ticks of 10 ms (USER_HZ = 100 on every mainstream architecture). */
+const CLOCK_TICK_MS = 10;
+
+/**
+ * The CPU time (user + system) a process has used so far in ms, from /proc/<pid>/stat (Linux). Differences around
+ * a run give the CPU it cost, which unlike throughput does not change with what else runs on the machine.
+ */
+export async function cpuTimeMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // The command name (field 2) may hold spaces and parentheses: fields are counted from its closing one.
+  // utime and stime are fields 14 and 15 of proc(5), so the 12th and 13th after the name.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`no CPU times in /proc/${pid}/stat`);
+  return (utime + stime) * CLOCK_TICK_MS;
+}
+
 /** Samples a process's RSS every `everyMs` until stopped; reports the first sample and the peak. */
 export function sampleResidentMemory(pid: number, everyMs = 50): { stop(): Promise<{ first: number; peak: number; samples: number }> } {
   let first: number | undefined;

@@ -1,22 +1,42 @@
 import { createHttpApp, type Logger } from "@opendsp/platform";
 import type { FastifyInstance } from "fastify";
+import { createServer } from "node:http";
+import { SOAP_ROUTES } from "./domain/routing/soap-routes.js";
 import type { GatewayDeps } from "./gateway-deps.js";
 import { installRequestContext } from "./request-context.js";
 import { registerApiProxyRoutes } from "./routes/api-proxy.route.js";
 import { registerDocsRoutes } from "./routes/docs.route.js";
 import { registerHealthRoute } from "./routes/health.route.js";
 import { registerMetricsRoute } from "./routes/metrics.route.js";
-import { registerSoapRoutes } from "./routes/soap-endpoint.route.js";
+import { createSoapEndpointHandler } from "./routes/soap-endpoint.handler.js";
+import { registerWsdlRoute } from "./routes/wsdl.route.js";
+
+/** Fastify's defaults for a server it creates itself: keep-alive 72 s, no limit on a request's duration. */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 /**
- * Builds the gateway's HTTP application; listening is server.ts's job, tests use `inject` or a real port.
- * Request pipeline of a SOAP call: request id -> wsa:Action read from the body's first bytes -> endpoint's action
- * check -> edge steps (authentication, consent; domain/edge/edge-step.ts) -> streamed to the service.
+ * Builds the gateway's HTTP application; listening is server.ts's job, tests use a real port.
+ * A SOAP POST is taken by the SOAP endpoint handler before Fastify's routing (routes/soap-endpoint.handler.ts):
+ * request id -> wsa:Action read from the body's first bytes -> endpoint's action check -> edge steps
+ * (authentication, consent; domain/edge/edge-step.ts) -> streamed to the service. Everything else is a Fastify route.
  */
 export function buildApp(deps: GatewayDeps, logger: Logger): FastifyInstance {
-  const app = createHttpApp(logger);
+  const soapEndpoint = createSoapEndpointHandler(deps);
+  const app = createHttpApp(logger, {
+    serverFactory: (fastifyHandler) => {
+      const server = createServer((req, res) => {
+        if (!soapEndpoint(req, res)) fastifyHandler(req, res);
+      });
+      // As Fastify sets up a server of its own. No overall limit on a request: an MTOM upload of GBs from a slow
+      // client may take long (Node's default would cut it after 5 minutes).
+      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      server.requestTimeout = 0;
+      server.setTimeout(0);
+      return server;
+    },
+  });
   const context = installRequestContext(app, deps.metrics);
-  registerSoapRoutes(app, deps, context);
+  for (const route of SOAP_ROUTES) registerWsdlRoute(app, route, deps);
   registerApiProxyRoutes(app, deps, context);
   registerHealthRoute(app, deps);
   registerMetricsRoute(app, deps.metrics);

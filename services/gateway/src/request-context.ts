@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { randomUUID } from "node:crypto";
 import type { Endpoint, GatewayMetrics, Outcome } from "./metrics/gateway-metrics.js";
+import { requestIdOf } from "./request-id.js";
 
 /** What the gateway knows about one request beyond Fastify's: its id and, once routed, its metric labels. */
 export interface RequestContext {
@@ -8,9 +8,6 @@ export interface RequestContext {
   /** Marks the request as one to count (SOAP and JSON API traffic), with its labels as they are known. */
   label(request: FastifyRequest, labels: { endpoint: Endpoint; action: string; outcome: Outcome }): void;
 }
-
-// A caller's X-Request-Id is kept when it is a plausible id (no room for log injection); otherwise a new one.
-const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /**
  * Gives every request an id (the caller's X-Request-Id, or a new UUID), answers it in X-Request-Id, and counts the
@@ -23,8 +20,7 @@ export function installRequestContext(app: FastifyInstance, metrics: GatewayMetr
     id(request) {
       let id = ids.get(request);
       if (id === undefined) {
-        const given = request.headers["x-request-id"];
-        id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+        id = requestIdOf(request.headers["x-request-id"]);
         ids.set(request, id);
       }
       return id;

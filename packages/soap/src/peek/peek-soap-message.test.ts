@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { buildMtomMessage } from "../mtom/write-mtom.js";
 import { chunked, collect, fixedChunks, fixture } from "../test-support.js";
-import { peekSoapMessage, type PeekedSoapMessage } from "./peek-soap-message.js";
+import { createSoapPeek, peekSoapMessage, type PeekedSoapMessage } from "./peek-soap-message.js";
 
 const WSA = "http://www.w3.org/2005/08/addressing";
 const ENV = "http://www.w3.org/2003/05/soap-envelope";
@@ -201,5 +201,27 @@ describe("peekSoapMessage, MTOM", () => {
     const peeked = ok(await peekSoapMessage(stream, contentType));
     expect(delivered).toBeLessThan(128 * 1024);
     expect((await collect(peeked.body)).equals(bytes)).toBe(true);
+  });
+});
+
+describe("createSoapPeek (incremental)", () => {
+  it("says more until the header has come, then gives the addressing and every byte given", () => {
+    const bytes = Buffer.from(ITI18);
+    const cut = ITI18.indexOf("</s:Header>") + 5;
+    const peek = createSoapPeek(SIMPLE);
+    expect(peek.format).toBe("simple");
+    expect(peek.push(bytes.subarray(0, 40))).toEqual({ kind: "more" });
+    expect(peek.push(bytes.subarray(40, cut))).toEqual({ kind: "more" });
+    expect(peek.push(bytes.subarray(cut))).toEqual({ kind: "done", addressing: { action: ACTION.iti18.request, messageId: "urn:uuid:m-1", problems: [] } });
+    expect(peek.bytes().equals(bytes)).toBe(true);
+  });
+
+  it("throws the routing errors: a Content-Type that is not SOAP, an end before the header, a header past the limit", () => {
+    expect(() => createSoapPeek("application/json")).toThrow(expect.objectContaining({ code: "SOAP_CONTENT_TYPE" }));
+    const cutShort = createSoapPeek(SIMPLE);
+    cutShort.push(Buffer.from(ITI18.slice(0, 120)));
+    expect(() => cutShort.end()).toThrow(expect.objectContaining({ code: "SOAP_MALFORMED_XML" }));
+    const padded = createSoapPeek(SIMPLE, 4096);
+    expect(() => padded.push(Buffer.from(envelope(`<a:Padding>${"x".repeat(8000)}</a:Padding>`)))).toThrow(expect.objectContaining({ code: "SOAP_ADDRESSING" }));
   });
 });

@@ -40,43 +40,79 @@ export const DEFAULT_PEEK_PREFIX_BYTES = 64 * 1024;
 
 const SIMPLE_TYPES = new Set(["application/soap+xml", "text/xml"]);
 
+/**
+ * The incremental form of the peek, for a caller that reads the body itself (an HTTP server's 'data' events): it is
+ * given each chunk as it arrives and says when the WS-Addressing headers are known. No promise or iterator per
+ * chunk, which matters on an intermediary's hot path.
+ */
+export interface SoapPeek {
+  readonly format: "simple" | "mtom";
+  /** Takes the next chunk of the body. Throws a SoapError for a message that cannot be routed. */
+  push(chunk: Buffer): HeaderScan;
+  /** The body has ended: the header is known now, or the message cannot be routed (throws a SoapError). */
+  end(): HeaderScan;
+  /** Every byte given so far, as one buffer. */
+  bytes(): Buffer;
+}
+
+/** Throws a SoapError when the Content-Type is not one of a SOAP 1.2 request (plain or MTOM). */
+export function createSoapPeek(contentTypeHeader: string | undefined, maxPrefixBytes: number = DEFAULT_PEEK_PREFIX_BYTES): SoapPeek {
+  const scan = headerScanner(contentTypeHeader);
+  const chunks: Buffer[] = [];
+  let read = 0;
+  const bytes = (): Buffer => {
+    if (chunks.length !== 1) chunks.splice(0, chunks.length, Buffer.concat(chunks));
+    return chunks[0] as Buffer;
+  };
+  const scanned = (ended: boolean): HeaderScan => {
+    const prefix = bytes();
+    // Only the first maxPrefixBytes are scanned, however large the chunk that brought them.
+    const result = scan(prefix.subarray(0, maxPrefixBytes), ended && prefix.length <= maxPrefixBytes);
+    if (result.kind === "more" && read >= maxPrefixBytes) {
+      throw new SoapError(
+        "SOAP_ADDRESSING",
+        `The SOAP header (wsa:Action) was not found within the first ${maxPrefixBytes} bytes of the message; it must come before the body`,
+      );
+    }
+    return result;
+  };
+  return {
+    format: scan.format,
+    push(chunk) {
+      chunks.push(chunk);
+      read += chunk.length;
+      if (read < maxPrefixBytes && chunks.length > 1 && !mayHoldHeader(chunks)) return MORE;
+      return scanned(false);
+    },
+    end: () => scanned(true),
+    bytes,
+  };
+}
+
+const MORE: HeaderScan = { kind: "more" };
+
 /** Never throws for a bad message: the error comes back with the body, which the caller then discards. */
 export async function peekSoapMessage(
   source: AsyncIterable<Buffer | Uint8Array | string>,
   contentTypeHeader: string | undefined,
   options: PeekOptions = {},
 ): Promise<PeekedSoapMessage> {
-  const maxPrefix = options.maxPrefixBytes ?? DEFAULT_PEEK_PREFIX_BYTES;
   const iterator = source[Symbol.asyncIterator]();
-  const chunks: Buffer[] = [];
-  let read = 0;
+  let peek: SoapPeek | undefined;
   let ended = false;
-  const body = forwardBody(chunks, iterator, () => ended);
+  const body = forwardBody(() => peek?.bytes(), iterator, () => ended);
 
   try {
-    const scan = headerScanner(contentTypeHeader);
+    peek = createSoapPeek(contentTypeHeader, options.maxPrefixBytes ?? DEFAULT_PEEK_PREFIX_BYTES);
     for (;;) {
       const next = await iterator.next();
       if (next.done) ended = true;
-      else {
-        const chunk = typeof next.value === "string" ? Buffer.from(next.value) : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
-        chunks.push(chunk);
-        read += chunk.length;
-      }
-      if (!ended && read < maxPrefix && chunks.length > 1 && !mayHoldHeader(chunks)) continue;
-      const prefix = Buffer.concat(chunks);
-      // Only the first maxPrefix bytes are scanned, however large the chunk that brought them.
-      const result = scan(prefix.subarray(0, maxPrefix), ended && prefix.length <= maxPrefix);
-      chunks.splice(0, chunks.length, prefix);
+      const chunk = next.done ? undefined : typeof next.value === "string" ? Buffer.from(next.value) : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      const result = chunk === undefined ? peek.end() : peek.push(chunk);
       if (result.kind === "done") {
+        const prefix = peek.bytes();
         const whole = ended || (options.contentLength !== undefined && prefix.length === options.contentLength);
-        return { ok: true, format: scan.format, addressing: result.addressing, body, ...(whole ? { whole: prefix } : {}) };
-      }
-      if (read >= maxPrefix) {
-        throw new SoapError(
-          "SOAP_ADDRESSING",
-          `The SOAP header (wsa:Action) was not found within the first ${maxPrefix} bytes of the message; it must come before the body`,
-        );
+        return { ok: true, format: peek.format, addressing: result.addressing, body, ...(whole ? { whole: prefix } : {}) };
       }
     }
   } catch (err) {
@@ -125,12 +161,12 @@ function mayHoldHeader(chunks: readonly Buffer[]): boolean {
  * so the caller answers and closes the connection instead.
  */
 async function* forwardBody(
-  buffered: Buffer[],
+  buffered: () => Buffer | undefined,
   iterator: AsyncIterator<Buffer | Uint8Array | string>,
   ended: () => boolean,
 ): AsyncGenerator<Buffer> {
-  // The buffered chunks are joined into one by the time anyone iterates.
-  for (const chunk of buffered.splice(0)) yield chunk;
+  const prefix = buffered();
+  if (prefix !== undefined && prefix.length > 0) yield prefix;
   if (ended()) return;
   for (;;) {
     const next = await iterator.next();

@@ -35,6 +35,7 @@ let gateway: GatewayServer;
 let downGateway: GatewayServer;
 let slowGateway: GatewayServer;
 let impatientGateway: GatewayServer;
+let smallGateway: GatewayServer;
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -64,6 +65,7 @@ beforeAll(async () => {
   downGateway = await startGatewayServer({ ...common, REGISTRY_URL: "http://127.0.0.1:1", REPOSITORY_URL: "http://127.0.0.1:1" });
   slowGateway = await startGatewayServer({ ...common, REGISTRY_URL: silentUrl, REPOSITORY_URL: silentUrl, GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS: "300" });
   impatientGateway = await startGatewayServer({ ...common, REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl, GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS: "300" });
+  smallGateway = await startGatewayServer({ ...common, REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl, GATEWAY_MAX_SOAP_MESSAGE_BYTES: String(64 * 1024) });
 });
 
 afterAll(async () => {
@@ -71,6 +73,7 @@ afterAll(async () => {
   await downGateway?.close();
   await slowGateway?.close();
   await impatientGateway?.close();
+  await smallGateway?.close();
   for (const s of silentSockets) s.destroy();
   await new Promise((resolve) => service?.close(resolve));
   await new Promise((resolve) => silent?.close(resolve));
@@ -160,6 +163,18 @@ describe("forwarding", () => {
     const answer = await post(impatientGateway.repositoryUrl, SIMPLE, Readable.from(slowly()));
     expect(answer.status).toBe(200);
     expect(recorded.map((r) => r.body.equals(xml))).toEqual([true]);
+  });
+
+  it("answers a Fault for a message over GATEWAY_MAX_SOAP_MESSAGE_BYTES, declared or found while it streams", async () => {
+    const padded = Buffer.from(envelope(`<a:Action>${ACTION.iti41.request}</a:Action><a:MessageID>urn:uuid:edge-1</a:MessageID>`, `<x>${"x".repeat(100_000)}</x>`));
+    const declared = await faultOf(await post(smallGateway.repositoryUrl, SIMPLE, padded));
+    expect(declared?.reason).toBe("The message is larger than the 65536 bytes accepted");
+    function* inPieces(): Generator<Buffer> {
+      for (let at = 0; at < padded.length; at += 8192) yield padded.subarray(at, at + 8192);
+    }
+    const streamed = await faultOf(await post(smallGateway.repositoryUrl, SIMPLE, Readable.from(inPieces())));
+    expect(streamed).toMatchObject({ reason: "The message is larger than the 65536 bytes accepted" });
+    expect(streamed?.addressing.relatesTo).toEqual(["urn:uuid:edge-1"]);
   });
 
   it("refuses JSON API paths with dot segments, which would leave /api/patients at the service", async () => {

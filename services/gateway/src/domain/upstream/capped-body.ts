@@ -39,9 +39,3 @@ export async function discardBody(body: AsyncIterable<Buffer>, budget: number): 
     return false;
   }
 }
-
-/** `body`, calling `ended` once its last chunk has been taken (the request is then fully handed to the socket). */
-export async function* notifyEnd(body: AsyncIterable<Buffer>, ended: () => void): AsyncGenerator<Buffer> {
-  yield* body;
-  ended();
-}

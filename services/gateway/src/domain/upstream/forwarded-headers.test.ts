@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { endToEndHeaders, firstValue, forwardedFor } from "./forwarded-headers.js";
+import { answerFields, endToEndHeaders, firstValue, forwardedFor, forwardedRequestFields } from "./forwarded-headers.js";
 
 describe("endToEndHeaders", () => {
   it("drops the hop-by-hop fields of RFC 9110 §7.6.1, those named in Connection, Host and Expect", () => {
@@ -34,5 +34,54 @@ describe("forwardedFor", () => {
     expect(firstValue(["https, http", "http"])).toBe("https");
     expect(firstValue(" ")).toBeUndefined();
     expect(firstValue(undefined)).toBeUndefined();
+  });
+});
+
+describe("forwardedRequestFields", () => {
+  it("keeps the raw end-to-end fields as received, drops hop-by-hop ones, and sets X-Forwarded-* and X-Request-Id", () => {
+    const raw = [
+      "Host", "gw:8080",
+      "Connection", "keep-alive, X-Hop",
+      "X-Hop", "secret",
+      "Content-Type", "application/soap+xml",
+      "Content-Length", "12",
+      "X-Request-Id", "caller-id",
+      "X-Forwarded-For", "203.0.113.9",
+      "X-End-To-End", "a",
+      "X-End-To-End", "b",
+    ];
+    const headers = { host: "gw:8080", connection: "keep-alive, X-Hop", "x-hop": "secret", "x-forwarded-for": "203.0.113.9" };
+    expect(forwardedRequestFields(raw, headers, "10.0.0.1", "http", "id-1")).toEqual([
+      "Content-Type", "application/soap+xml",
+      "Content-Length", "12",
+      "X-End-To-End", "a",
+      "X-End-To-End", "b",
+      "x-forwarded-for", "203.0.113.9, 10.0.0.1",
+      "x-forwarded-proto", "http",
+      "x-forwarded-host", "gw:8080",
+      "x-request-id", "id-1",
+    ]);
+  });
+});
+
+describe("answerFields", () => {
+  it("keeps the service's end-to-end fields, each value of a repeated one, and answers the request's id", () => {
+    const headers = {
+      "content-type": "application/soap+xml",
+      "content-length": "130000",
+      connection: "keep-alive",
+      "keep-alive": "timeout=5",
+      "transfer-encoding": "chunked",
+      date: "Sat, 05 Dec 2026 08:00:00 GMT",
+      "x-request-id": "other",
+      "set-cookie": ["a=1", "b=2"],
+    };
+    expect(answerFields(headers, "id-1")).toEqual([
+      "content-type", "application/soap+xml",
+      "content-length", "130000",
+      "set-cookie", "a=1",
+      "set-cookie", "b=2",
+      "x-request-id", "id-1",
+    ]);
   });
 });

@@ -20,15 +20,64 @@ const HOP_BY_HOP = new Set([
 
 /** The end-to-end header fields of a message, minus `drop` (lowercase names). */
 export function endToEndHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>, drop: readonly string[] = []): Record<string, string | string[]> {
-  const named = String(headers["connection"] ?? "")
-    .split(",")
-    .map((t) => t.trim().toLowerCase())
-    .filter(Boolean);
+  const named = connectionOptions(headers["connection"]);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (value === undefined || HOP_BY_HOP.has(lower) || named.includes(lower) || drop.includes(lower)) continue;
     out[lower] = value;
+  }
+  return out;
+}
+
+/** Fields the gateway sets itself on a forwarded request (the id, and X-Forwarded-* extended with this hop). */
+const SET_ON_REQUEST = new Set(["x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"]);
+/** Fields the gateway sets itself on an answer (Node's own Date, the request's id). */
+const SET_ON_ANSWER = new Set(["date", "x-request-id"]);
+
+/**
+ * The request's header fields for the service as a flat [name, value, ...] list, straight from the raw fields as
+ * received (no object is built per request): the end-to-end fields, then X-Forwarded-* and X-Request-Id.
+ */
+export function forwardedRequestFields(rawHeaders: readonly string[], headers: IncomingHttpHeaders, clientIp: string, protocol: "http" | "https", requestId: string): string[] {
+  const named = connectionOptions(headers.connection);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || SET_ON_REQUEST.has(lower) || (named.length > 0 && named.includes(lower))) continue;
+    out.push(name, rawHeaders[i + 1] as string);
+  }
+  const forwarded = forwardedFor(headers, clientIp, protocol);
+  for (const name in forwarded) out.push(name, forwarded[name] as string);
+  out.push("x-request-id", requestId);
+  return out;
+}
+
+/**
+ * A service's answer header fields for the client as a flat [name, value, ...] list: the end-to-end fields, minus
+ * Date (Node writes its own) and X-Request-Id (the request's id is answered).
+ */
+export function answerFields(headers: IncomingHttpHeaders, requestId: string): string[] {
+  const named = connectionOptions(headers.connection);
+  const out: string[] = [];
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || SET_ON_ANSWER.has(name) || (named.length > 0 && named.includes(name))) continue;
+    if (typeof value === "string") out.push(name, value);
+    else for (const each of value) out.push(name, each);
+  }
+  out.push("x-request-id", requestId);
+  return out;
+}
+
+/** The field names listed in Connection (RFC 9110 §7.6.1), lowercase. */
+function connectionOptions(connection: string | string[] | undefined): string[] {
+  if (connection === undefined) return [];
+  const out: string[] = [];
+  for (const token of String(connection).split(",")) {
+    const name = token.trim().toLowerCase();
+    if (name !== "") out.push(name);
   }
   return out;
 }

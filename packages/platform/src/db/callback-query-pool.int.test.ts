@@ -1,43 +1,27 @@
 import { sql, type Kysely } from "kysely";
-import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { createPostgresTestDatabase, type TestDatabase } from "@opendsp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "./database.js";
-
-/** The local PostgreSQL of the integration tests (CI starts it; trust authentication). */
-const ADMIN_URL = process.env["TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const NAME = `opendsp_test_pool_${randomBytes(6).toString("hex")}`;
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 interface Tables {
   note: { id: number; body: string };
 }
 
 describe("openDatabase on PostgreSQL (queries sent in pg's callback form)", () => {
+  let server: TestDatabase;
   let database: Database<Tables>;
   let db: Kysely<Tables>;
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${NAME}`);
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${NAME}`;
-    database = await openDatabase<Tables>({ url: url.toString(), maxConnections: 2 });
+    server = await createPostgresTestDatabase("opendsp_test_pool");
+    database = await openDatabase<Tables>({ url: server.url, maxConnections: 2 });
     db = database.db;
     await sql`CREATE TABLE note (id integer PRIMARY KEY, body text NOT NULL)`.execute(db);
   });
 
   afterAll(async () => {
     await database.close();
-    await admin(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
+    await server.drop();
   });
 
   it("returns rows and counts of writes", async () => {

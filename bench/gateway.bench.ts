@@ -24,8 +24,10 @@ import { prepareSubmission, submit } from "./repository/xds-bench-client.js";
 /**
  * `pnpm exec tsx bench/gateway.bench.ts [--submissions N] [--queries N] [--rounds N]`: the registry, the repository
  * and the gateway each as its own process (PostgreSQL, s3rver), then ITI-41 (100 KB documents, MTOM) and ITI-18
- * FindDocuments throughput with 4 concurrent clients, each sent straight to the service and through the gateway,
- * in alternating rounds so that load from elsewhere on the machine falls on both. Target: the gateway costs <= 10 %.
+ * FindDocuments throughput with 4 concurrent clients, each sent straight to the service, through a bare node:http
+ * relay (bare-relay.ts: the cost of one more HTTP hop on this machine, the floor under any gateway) and through the
+ * gateway, in rotating rounds so that load from elsewhere on the machine falls on all three. Target: the gateway
+ * costs <= 10 %.
  */
 const { values: args } = parseArgs({
   options: {
@@ -59,39 +61,46 @@ async function timed(from: number, to: number, concurrency: number, work: (i: nu
   return (performance.now() - start) / 1000;
 }
 
+interface Rates {
+  readonly direct: number;
+  readonly relay: number;
+  readonly gateway: number;
+  readonly gatewayCpuMs: number;
+  readonly relayCpuMs: number;
+}
+
 /**
- * Alternating rounds straight to the service and through the gateway; rates per second over all rounds, and the
- * gateway process's CPU time per request through it (unlike the rates, not changed by load from elsewhere).
+ * Rounds straight to the service, through the bare relay and through the gateway, the order rotating every round so
+ * that load from elsewhere on the machine falls on all three; rates per second over all rounds, and the relay's and
+ * the gateway's CPU time per request (unlike the rates, not changed by load from elsewhere).
  */
 async function compare(
   count: number,
-  gatewayPid: number,
-  direct: (i: number) => Promise<void>,
-  gateway: (i: number) => Promise<void>,
-): Promise<{ direct: number; gateway: number; gatewayCpuMs: number }> {
-  let directSeconds = 0;
-  let gatewaySeconds = 0;
-  let gatewayCpuMs = 0;
-  const throughGateway = async (from: number, to: number): Promise<number> => {
-    const cpuBefore = await cpuTimeMs(gatewayPid);
-    const seconds = await timed(from, to, CLIENTS, gateway);
-    gatewayCpuMs += (await cpuTimeMs(gatewayPid)) - cpuBefore;
-    return seconds;
+  pids: { gateway: number; relay: number },
+  paths: { direct: (i: number) => Promise<void>; relay: (i: number) => Promise<void>; gateway: (i: number) => Promise<void> },
+): Promise<Rates> {
+  const names = ["direct", "relay", "gateway"] as const;
+  const seconds = { direct: 0, relay: 0, gateway: 0 };
+  const cpuMs = { relay: 0, gateway: 0 };
+  const run = async (name: (typeof names)[number], from: number, to: number): Promise<void> => {
+    const pid = name === "direct" ? undefined : pids[name];
+    const cpuBefore = pid === undefined ? 0 : await cpuTimeMs(pid);
+    seconds[name] += await timed(from, to, CLIENTS, paths[name]);
+    if (pid !== undefined && name !== "direct") cpuMs[name] += (await cpuTimeMs(pid)) - cpuBefore;
   };
   const perRound = Math.ceil(count / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
     const from = round * perRound;
     const to = Math.min(count, from + perRound);
-    // Each path runs first every other round, so neither always meets a warmer database.
-    if (round % 2 === 0) {
-      directSeconds += await timed(from, to, CLIENTS, direct);
-      gatewaySeconds += await throughGateway(from, to);
-    } else {
-      gatewaySeconds += await throughGateway(from, to);
-      directSeconds += await timed(from, to, CLIENTS, direct);
-    }
+    for (let k = 0; k < names.length; k++) await run(names[(round + k) % names.length]!, from, to);
   }
-  return { direct: count / directSeconds, gateway: count / gatewaySeconds, gatewayCpuMs: gatewayCpuMs / count };
+  return {
+    direct: count / seconds.direct,
+    relay: count / seconds.relay,
+    gateway: count / seconds.gateway,
+    gatewayCpuMs: cpuMs.gateway / count,
+    relayCpuMs: cpuMs.relay / count,
+  };
 }
 
 async function postSoap(url: string, action: string, xml: string): Promise<string> {
@@ -101,23 +110,32 @@ async function postSoap(url: string, action: string, xml: string): Promise<strin
   return text;
 }
 
-const line = (name: string, unit: string, r: { direct: number; gateway: number; gatewayCpuMs: number }): string => {
-  const cost = ((r.direct - r.gateway) / r.direct) * 100;
-  return (
-    `  ${name}: direct ${r.direct.toFixed(1)} ${unit}  | through the gateway ${r.gateway.toFixed(1)} ${unit}  -> gateway cost ${cost.toFixed(1)} % (target <= 10 %)\n` +
-    `    gateway process: ${r.gatewayCpuMs.toFixed(2)} ms CPU per request`
-  );
-};
+const costOf = (direct: number, through: number): string => `${(((direct - through) / direct) * 100).toFixed(1)} %`;
+const line = (name: string, unit: string, r: Rates): string =>
+  `  ${name}:\n` +
+  `    direct ${r.direct.toFixed(1)} ${unit}  | through the gateway ${r.gateway.toFixed(1)} ${unit}  -> gateway cost ${costOf(r.direct, r.gateway)} (target <= 10 %)\n` +
+  `    through a bare node:http relay ${r.relay.toFixed(1)} ${unit}  -> cost of the hop alone ${costOf(r.direct, r.relay)}\n` +
+  `    CPU per request: gateway ${r.gatewayCpuMs.toFixed(2)} ms, bare relay ${r.relayCpuMs.toFixed(2)} ms`;
 
 interface Stack {
   s3?: S3TestServer;
   registry?: RegistryProcess;
   repository?: ServiceProcess;
   gateway?: ServiceProcess;
+  relays: ServiceProcess[];
 }
 
+/** The bare relay (bare-relay.ts) in front of `target`, as its own process. */
+async function startBareRelay(target: string, stack: Stack): Promise<ServiceProcess> {
+  const relay = await startServiceProcess("bench/bare-relay.ts", { RELAY_TARGET: new URL(target).origin });
+  stack.relays.push(relay);
+  return relay;
+}
+/** `url`'s path on the relay's origin. */
+const viaRelay = (relay: ServiceProcess, url: string): string => `${new URL(relay.soapUrl).origin}${new URL(url).pathname}`;
+
 async function main(): Promise<void> {
-  const stack: Stack = {};
+  const stack: Stack = { relays: [] };
   try {
     await recreateDatabases([DB_REGISTRY, DB_REPOSITORY]);
     const s3 = (stack.s3 = await startS3TestServer());
@@ -140,21 +158,28 @@ async function main(): Promise<void> {
     const gatewayBase = new URL(gateway.soapUrl).origin;
     const viaGateway = { registry: `${gatewayBase}/xds/registry`, repository: `${gatewayBase}/xds/repository` };
     const direct = { registry: registry.soapUrl, repository: repository.soapUrl };
+    const registryRelay = await startBareRelay(registry.soapUrl, stack);
+    const repositoryRelay = await startBareRelay(repository.soapUrl, stack);
+    const viaBareRelay = { registry: viaRelay(registryRelay, registry.soapUrl), repository: viaRelay(repositoryRelay, repository.soapUrl) };
     await registry.feedPatient(SUBMITTER);
     await registry.feedPatient(QUERIED);
 
     // ITI-41: one 100 KB document per submission, envelopes and bytes built before the clock starts.
-    const documents = Array.from({ length: 2 * SUBMISSIONS }, () => randomBytes(DOCUMENT_BYTES));
+    const documents = Array.from({ length: 3 * SUBMISSIONS }, () => randomBytes(DOCUMENT_BYTES));
     const submissions = documents.map(() => prepareSubmission(SUBMITTER));
     for (let i = 0; i < 10; i++) {
       await submit(direct.repository, prepareSubmission(SUBMITTER), randomBytes(DOCUMENT_BYTES));
+      await submit(viaBareRelay.repository, prepareSubmission(SUBMITTER), randomBytes(DOCUMENT_BYTES));
       await submit(viaGateway.repository, prepareSubmission(SUBMITTER), randomBytes(DOCUMENT_BYTES));
     }
     const iti41 = await compare(
       SUBMISSIONS,
-      gateway.pid,
-      (i) => submit(direct.repository, submissions[2 * i]!, documents[2 * i]!),
-      (i) => submit(viaGateway.repository, submissions[2 * i + 1]!, documents[2 * i + 1]!),
+      { gateway: gateway.pid, relay: repositoryRelay.pid },
+      {
+        direct: (i) => submit(direct.repository, submissions[3 * i]!, documents[3 * i]!),
+        relay: (i) => submit(viaBareRelay.repository, submissions[3 * i + 1]!, documents[3 * i + 1]!),
+        gateway: (i) => submit(viaGateway.repository, submissions[3 * i + 2]!, documents[3 * i + 2]!),
+      },
     );
 
     // ITI-18 FindDocuments (LeafClass, Approved) for a patient with 20 documents.
@@ -170,15 +195,21 @@ async function main(): Promise<void> {
     };
     for (let i = 0; i < 100; i++) {
       await findDocuments(direct.registry);
+      await findDocuments(viaBareRelay.registry);
       await findDocuments(viaGateway.registry);
     }
-    const iti18 = await compare(QUERIES, gateway.pid, () => findDocuments(direct.registry), () => findDocuments(viaGateway.registry));
+    const iti18 = await compare(
+      QUERIES,
+      { gateway: gateway.pid, relay: registryRelay.pid },
+      { direct: () => findDocuments(direct.registry), relay: () => findDocuments(viaBareRelay.registry), gateway: () => findDocuments(viaGateway.registry) },
+    );
 
-    console.log(`gateway, registry and repository as processes on PostgreSQL + s3rver, ${CLIENTS} concurrent clients, ${ROUNDS} alternating rounds`);
+    console.log(`gateway, registry and repository as processes on PostgreSQL + s3rver, ${CLIENTS} concurrent clients, ${ROUNDS} rotating rounds`);
     console.log(line(`ITI-41, ${SUBMISSIONS} submissions of 100 KB (MTOM)`, "submissions/s", iti41));
     console.log(line(`ITI-18 FindDocuments (${QUERIED_DOCUMENTS} documents, LeafClass), ${QUERIES} queries`, "queries/s", iti18));
     console.log("  (the machine may be shared: figures are noisy; run again before drawing conclusions)");
   } finally {
+    for (const relay of stack.relays) await relay.stop();
     await stack.gateway?.stop();
     await stack.repository?.stop();
     await stack.registry?.stop();

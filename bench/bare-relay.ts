@@ -1,5 +1,6 @@
 import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
+import { pipeline } from "node:stream";
 
 /**
  * The floor of any HTTP hop on this machine: a pass-through relay with nothing but node:http on both sides (no
@@ -14,11 +15,11 @@ const server = createServer((req, res) => {
     { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers, agent },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
+      pipeline(answer, res, () => undefined);
     },
   );
   upstream.on("error", () => res.destroy());
-  req.pipe(upstream);
+  pipeline(req, upstream, () => undefined);
 });
 server.listen(0, "127.0.0.1", () => {
   const { port } = server.address() as AddressInfo;

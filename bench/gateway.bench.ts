@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { benchDatabaseUrl, dropDatabases, recreateDatabases } from "./bench-databases.js";
 import { prepareSubmission, submit } from "./repository/xds-bench-client.js";
+import { startBareRelay, viaRelay } from "./start-bare-relay.js";
 
 /**
  * `pnpm exec tsx bench/gateway.bench.ts [--submissions N] [--queries N] [--rounds N]`: the registry, the repository
@@ -125,15 +126,6 @@ interface Stack {
   relays: ServiceProcess[];
 }
 
-/** The bare relay (bare-relay.ts) in front of `target`, as its own process. */
-async function startBareRelay(target: string, stack: Stack): Promise<ServiceProcess> {
-  const relay = await startServiceProcess("bench/bare-relay.ts", { RELAY_TARGET: new URL(target).origin });
-  stack.relays.push(relay);
-  return relay;
-}
-/** `url`'s path on the relay's origin. */
-const viaRelay = (relay: ServiceProcess, url: string): string => `${new URL(relay.soapUrl).origin}${new URL(url).pathname}`;
-
 async function main(): Promise<void> {
   const stack: Stack = { relays: [] };
   try {
@@ -158,8 +150,10 @@ async function main(): Promise<void> {
     const gatewayBase = new URL(gateway.soapUrl).origin;
     const viaGateway = { registry: `${gatewayBase}/xds/registry`, repository: `${gatewayBase}/xds/repository` };
     const direct = { registry: registry.soapUrl, repository: repository.soapUrl };
-    const registryRelay = await startBareRelay(registry.soapUrl, stack);
-    const repositoryRelay = await startBareRelay(repository.soapUrl, stack);
+    const registryRelay = await startBareRelay(registry.soapUrl);
+    stack.relays.push(registryRelay);
+    const repositoryRelay = await startBareRelay(repository.soapUrl);
+    stack.relays.push(repositoryRelay);
     const viaBareRelay = { registry: viaRelay(registryRelay, registry.soapUrl), repository: viaRelay(repositoryRelay, repository.soapUrl) };
     await registry.feedPatient(SUBMITTER);
     await registry.feedPatient(QUERIED);

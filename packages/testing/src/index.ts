@@ -13,3 +13,4 @@ export { documentEntriesOf, findDocumentsQuery, provideAndRegisterBody, registry
 export { REPOSITORY_NODE_FLAGS, startRegistryProcess, startRepositoryProcess, type RegistryProcess } from "./registry-process.js";
 export { cpuTimeMs, residentBytes, sampleResidentMemory, startServiceProcess, type ServiceProcess } from "./service-process.js";
 export { startS3TestServer, type S3TestServer } from "./s3-test-server.js";
+export { generateTestCertificate, type CertificateOptions, type TestCertificate } from "./test-certificates.js";

@@ -1,0 +1,156 @@
+import { generateTestCertificate } from "@opendsp/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { peekSoapMessage } from "../peek/peek-soap-message.js";
+import { chunked } from "../test-support.js";
+import { createXuaVerifier, verifyXuaAssertion, type VerifyXuaAssertionOptions } from "./verify-xua-assertion.js";
+import { AUDIENCE, CLAIMS, LIFETIME_SECONDS, NOW, envelopeWith, idOf, mintFor, resign, withoutSignature } from "./xua-envelope.testing.js";
+import { mintXuaAssertion } from "./mint-xua-assertion.js";
+import { isEmergencyAccess } from "./xua-identity.js";
+import type { XuaErrorCode } from "./xua-error.js";
+
+let idp: ReturnType<typeof generateTestCertificate>;
+let rogue: ReturnType<typeof generateTestCertificate>;
+let options: VerifyXuaAssertionOptions;
+
+beforeAll(() => {
+  idp = generateTestCertificate({ commonName: "Identity provider" });
+  rogue = generateTestCertificate({ commonName: "Identity provider" });
+  options = { trustedCertificates: [idp.certPem], audiences: [AUDIENCE], now: NOW };
+});
+
+function refusal(input: string | Buffer, opts: VerifyXuaAssertionOptions = options): XuaErrorCode {
+  try {
+    verifyXuaAssertion(input, opts);
+  } catch (err) {
+    if (err instanceof Error && "code" in err && err.name === "XuaError") return err.code as XuaErrorCode;
+    throw err;
+  }
+  throw new Error("expected the assertion to be refused");
+}
+
+describe("verifyXuaAssertion, a good assertion", () => {
+  it("reads every claim from the signed assertion", () => {
+    const assertion = mintFor(idp);
+    const identity = verifyXuaAssertion(envelopeWith(assertion), options);
+    expect(identity).toEqual({
+      assertionId: idOf(assertion),
+      issuer: CLAIMS.issuer,
+      notOnOrAfter: new Date(NOW.getTime() + LIFETIME_SECONDS * 1000),
+      subjectId: CLAIMS.subjectId,
+      subjectName: CLAIMS.subjectName,
+      roles: [CLAIMS.roles[0], { code: "nurse" }],
+      organization: CLAIMS.organization,
+      organizationId: CLAIMS.organizationId,
+      purposeOfUse: CLAIMS.purposeOfUse,
+      patientId: CLAIMS.patientId,
+    });
+    expect(isEmergencyAccess(identity)).toBe(true);
+  });
+
+  it("accepts the header bytes of a peek (the envelope cut after env:Header), as text or bytes", async () => {
+    const message = Buffer.from(envelopeWith(mintFor(idp)));
+    const peeked = await peekSoapMessage(chunked(message, [100, 2000]), "application/soap+xml; charset=UTF-8");
+    if (!peeked.ok) throw peeked.error;
+    expect(peeked.headerBytes.toString()).not.toContain("Body");
+    expect(verifyXuaAssertion(peeked.headerBytes, options).subjectId).toBe(CLAIMS.subjectId);
+    expect(verifyXuaAssertion(message, options).subjectId).toBe(CLAIMS.subjectId);
+    // A prefix cut inside the body is enough too; one cut inside the header is not.
+    const text = message.toString();
+    expect(verifyXuaAssertion(text.slice(0, text.indexOf("<q:Adhoc") + 5), options).patientId).toBe(CLAIMS.patientId);
+    expect(refusal(text.slice(0, text.indexOf("</wsse:Security>")))).toBe("XUA_MALFORMED");
+  });
+
+  it("tries every trusted certificate, and keeps only optional claims that were asserted", () => {
+    const other = generateTestCertificate({ commonName: "Another identity provider" });
+    const minimal = mintXuaAssertion({ issuer: CLAIMS.issuer, signingKeyPem: idp.keyPem, subjectId: CLAIMS.subjectId, roles: [], audience: AUDIENCE, lifetimeSeconds: 60, now: NOW });
+    expect(minimal).not.toContain("KeyInfo");
+    const identity = createXuaVerifier({ trustedCertificates: [other.certPem, idp.certPem], audiences: ["urn:other", AUDIENCE] }).verify(envelopeWith(minimal), NOW);
+    expect(identity).toEqual({ assertionId: idOf(minimal), issuer: CLAIMS.issuer, notOnOrAfter: identity.notOnOrAfter, subjectId: CLAIMS.subjectId, roles: [] });
+    expect(isEmergencyAccess(identity)).toBe(false);
+  });
+
+  it("allows the clock skew on both ends of the validity period", () => {
+    const assertion = envelopeWith(mintFor(idp));
+    const end = NOW.getTime() + LIFETIME_SECONDS * 1000;
+    expect(() => verifyXuaAssertion(assertion, { ...options, now: new Date(end + 59_000) })).not.toThrow();
+    expect(() => verifyXuaAssertion(assertion, { ...options, now: new Date(NOW.getTime() - 50_000) })).not.toThrow();
+    expect(() => verifyXuaAssertion(assertion, { ...options, now: new Date(end + 5_000), clockSkewSeconds: 10 })).not.toThrow();
+  });
+});
+
+describe("verifyXuaAssertion, refusals", () => {
+  it("refuses an unsigned assertion", () => {
+    expect(refusal(envelopeWith(withoutSignature(mintFor(idp))))).toBe("XUA_UNSIGNED");
+  });
+
+  it("refuses an assertion signed by an unknown key, even with that key's certificate in KeyInfo", () => {
+    const assertion = mintFor(rogue);
+    // The rogue certificate travels in KeyInfo, with the same subject name as the trusted one.
+    const rogueBase64 = rogue.certPem.replace(/-----[^-]+-----|\s/g, "");
+    expect(assertion).toContain(`<ds:X509Certificate>${rogueBase64}</ds:X509Certificate>`);
+    expect(refusal(envelopeWith(assertion))).toBe("XUA_UNTRUSTED_SIGNER");
+  });
+
+  it("refuses an assertion changed after it was signed", () => {
+    const assertion = mintFor(idp);
+    expect(refusal(envelopeWith(assertion.replace(CLAIMS.subjectId, "dr.evil@hopital.example")))).toBe("XUA_BAD_SIGNATURE");
+    expect(refusal(envelopeWith(assertion.replace("123456789^^^", "987654321^^^")))).toBe("XUA_BAD_SIGNATURE");
+    expect(refusal(envelopeWith(assertion.replace('code="10"', 'code="11"')))).toBe("XUA_BAD_SIGNATURE");
+    // A changed SignatureValue is a signature no trusted key made.
+    expect(refusal(envelopeWith(assertion.replace(/<ds:SignatureValue>(.)/, (_, c: string) => `<ds:SignatureValue>${c === "A" ? "B" : "A"}`)))).toBe("XUA_UNTRUSTED_SIGNER");
+  });
+
+  it("refuses an expired assertion and one not yet valid", () => {
+    const assertion = envelopeWith(mintFor(idp));
+    const end = NOW.getTime() + LIFETIME_SECONDS * 1000;
+    expect(refusal(assertion, { ...options, now: new Date(end + 61_000) })).toBe("XUA_EXPIRED");
+    expect(refusal(assertion, { ...options, now: new Date(end), clockSkewSeconds: 0 })).toBe("XUA_EXPIRED");
+    expect(refusal(assertion, { ...options, now: new Date(NOW.getTime() - 120_000) })).toBe("XUA_NOT_YET_VALID");
+  });
+
+  it("refuses an assertion meant for another audience, or for none", () => {
+    expect(refusal(envelopeWith(mintFor(idp, { audience: "urn:someone-else" })))).toBe("XUA_WRONG_AUDIENCE");
+    const noRestriction = mintFor(idp).replace(/<saml2:AudienceRestriction>.*<\/saml2:AudienceRestriction>/, "");
+    expect(refusal(envelopeWith(resign(noRestriction, idp)))).toBe("XUA_WRONG_AUDIENCE");
+  });
+
+  it("refuses an assertion without Subject NameID, Issuer, NotOnOrAfter, or with two values of a single-valued attribute", () => {
+    const assertion = mintFor(idp);
+    expect(refusal(envelopeWith(resign(assertion.replace(/<saml2:NameID[^>]*>[^<]*<\/saml2:NameID>/, ""), idp)))).toBe("XUA_MISSING_SUBJECT");
+    expect(refusal(envelopeWith(resign(assertion.replace(/<saml2:Issuer>[^<]*</, "<saml2:Issuer> <"), idp)))).toBe("XUA_MISSING_ISSUER");
+    expect(refusal(envelopeWith(resign(assertion.replace(/ NotOnOrAfter="[^"]*"/, ""), idp)))).toBe("XUA_MALFORMED");
+    expect(refusal(envelopeWith(resign(assertion.replace(/ NotOnOrAfter="[^"]*"/, ' NotOnOrAfter="tomorrow"'), idp)))).toBe("XUA_MALFORMED");
+    const twoPatients = assertion.replace(/(<saml2:AttributeValue xsi:type="xs:string">123456789[^<]*<\/saml2:AttributeValue>)/, "$1$1");
+    expect(refusal(envelopeWith(resign(twoPatients, idp)))).toBe("XUA_MALFORMED");
+  });
+
+  it("refuses a request without wsse:Security or without an assertion in it, and a header that is not XML", () => {
+    const assertion = mintFor(idp);
+    expect(refusal(envelopeWith("").replace(/<wsse:Security[^>]*><\/wsse:Security>/, ""))).toBe("XUA_MISSING");
+    expect(refusal(envelopeWith(""))).toBe("XUA_MISSING");
+    // An assertion outside wsse:Security is not the request's identity.
+    expect(refusal(envelopeWith("", `<x:Other xmlns:x="urn:x">${assertion}</x:Other>`))).toBe("XUA_MISSING");
+    expect(refusal(envelopeWith(assertion).replace("<saml2:Subject>", "<saml2:Subject attr=>"))).toBe("XUA_MALFORMED");
+    expect(refusal("not xml")).toBe("XUA_MALFORMED");
+    expect(refusal(`<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Header/></e:Envelope>`)).toBe("XUA_MALFORMED");
+  });
+
+  it("refuses an unusable configuration once, at creation", () => {
+    expect(() => createXuaVerifier({ trustedCertificates: [], audiences: [AUDIENCE] })).toThrow(expect.objectContaining({ code: "XUA_CONFIG" }));
+    expect(() => createXuaVerifier({ trustedCertificates: ["not a certificate"], audiences: [AUDIENCE] })).toThrow(expect.objectContaining({ code: "XUA_CONFIG" }));
+    expect(() => createXuaVerifier({ trustedCertificates: [idp.certPem], audiences: [] })).toThrow(expect.objectContaining({ code: "XUA_CONFIG" }));
+    expect(() => createXuaVerifier({ trustedCertificates: [idp.certPem], audiences: [AUDIENCE], clockSkewSeconds: -1 })).toThrow(expect.objectContaining({ code: "XUA_CONFIG" }));
+  });
+
+  it("says nothing of the claims in its error messages", () => {
+    const assertion = mintFor(idp, { audience: "urn:someone-else" });
+    try {
+      verifyXuaAssertion(envelopeWith(assertion.replace(CLAIMS.subjectId, "x")), options);
+    } catch (err) {
+      expect(String(err)).not.toContain(CLAIMS.patientId);
+      expect(String(err)).not.toContain(CLAIMS.subjectId);
+      return;
+    }
+    throw new Error("expected a refusal");
+  });
+});

@@ -29,8 +29,14 @@ export function readAssertionClaims(signedXml: string, checks: ClaimChecks): Xua
   // ITI TF-2b 3.40.4.1.2: the Subject's NameID identifies the user.
   const subject = single(assertion, "Subject");
   const subjectId = subject === undefined ? undefined : optionalText(subject, "NameID");
-  if (subjectId === undefined) throw new XuaError("XUA_MISSING_SUBJECT", "The assertion has no Subject NameID");
+  if (subject === undefined || subjectId === undefined) throw new XuaError("XUA_MISSING_SUBJECT", "The assertion has no Subject NameID");
 
+  // SAML 2.0 Core §2.4.1.2: a SubjectConfirmationData validity window limits the assertion further (the bearer's, for XUA).
+  for (const confirmation of childrenNamed(subject, XUA_NS.saml2, "SubjectConfirmation")) {
+    for (const data of childrenNamed(confirmation, XUA_NS.saml2, "SubjectConfirmationData")) {
+      checkWindow(instantOf(data, "NotBefore"), instantOf(data, "NotOnOrAfter"), checks, "subject confirmation");
+    }
+  }
   const notOnOrAfter = checkConditions(assertion, checks);
   const attributes = samlAttributesOf(assertion);
   const subjectName = singleValue(attributes, XUA_ATTRIBUTE.subjectName);
@@ -63,11 +69,7 @@ function checkConditions(assertion: DomElement, checks: ClaimChecks): Date {
   if (conditions === undefined) throw new XuaError("XUA_MALFORMED", "The assertion has no Conditions (validity period and audience)");
   const notOnOrAfter = instantOf(conditions, "NotOnOrAfter");
   if (notOnOrAfter === undefined) throw new XuaError("XUA_MALFORMED", "The assertion's Conditions have no NotOnOrAfter");
-  const notBefore = instantOf(conditions, "NotBefore");
-  const now = checks.now.getTime();
-  const skew = checks.clockSkewSeconds * 1000;
-  if (notBefore !== undefined && now + skew < notBefore.getTime()) throw new XuaError("XUA_NOT_YET_VALID", `The assertion is valid from ${notBefore.toISOString()} only`);
-  if (now - skew >= notOnOrAfter.getTime()) throw new XuaError("XUA_EXPIRED", `The assertion expired at ${notOnOrAfter.toISOString()}`);
+  checkWindow(instantOf(conditions, "NotBefore"), notOnOrAfter, checks, "assertion");
 
   const restrictions = childrenNamed(conditions, XUA_NS.saml2, "AudienceRestriction");
   if (restrictions.length === 0) throw new XuaError("XUA_WRONG_AUDIENCE", "The assertion has no AudienceRestriction");
@@ -78,12 +80,19 @@ function checkConditions(assertion: DomElement, checks: ClaimChecks): Date {
   return notOnOrAfter;
 }
 
+function checkWindow(notBefore: Date | undefined, notOnOrAfter: Date | undefined, checks: ClaimChecks, what: string): void {
+  const now = checks.now.getTime();
+  const skew = checks.clockSkewSeconds * 1000;
+  if (notBefore !== undefined && now + skew < notBefore.getTime()) throw new XuaError("XUA_NOT_YET_VALID", `The ${what} is valid from ${notBefore.toISOString()} only`);
+  if (notOnOrAfter !== undefined && now - skew >= notOnOrAfter.getTime()) throw new XuaError("XUA_EXPIRED", `The ${what} expired at ${notOnOrAfter.toISOString()}`);
+}
+
 /** SAML 2.0 Core §1.3.3: xs:dateTime in UTC. A value that is not a date is refused, never read as "no limit". */
 function instantOf(el: DomElement, name: string): Date | undefined {
   const value = attributeOf(el, name);
   if (value === undefined) return undefined;
   const date = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value.trim()) ? new Date(value.trim()) : undefined;
-  if (date === undefined || Number.isNaN(date.getTime())) throw new XuaError("XUA_MALFORMED", `Conditions/@${name} is not an xs:dateTime`);
+  if (date === undefined || Number.isNaN(date.getTime())) throw new XuaError("XUA_MALFORMED", `${el.localName}/@${name} is not an xs:dateTime`);
   return date;
 }
 

@@ -108,6 +108,16 @@ describe("verifyXuaAssertion, refusals", () => {
     expect(refusal(assertion, { ...options, now: new Date(NOW.getTime() - 120_000) })).toBe("XUA_NOT_YET_VALID");
   });
 
+  it("applies the bearer's SubjectConfirmationData window within the Conditions", () => {
+    const shortBearer = resign(
+      mintFor(idp).replace(/<saml2:SubjectConfirmation ([^>]*)\/>/, `<saml2:SubjectConfirmation $1><saml2:SubjectConfirmationData NotOnOrAfter="${new Date(NOW.getTime() + 60_000).toISOString()}"/></saml2:SubjectConfirmation>`),
+      idp,
+    );
+    expect(shortBearer).toContain("SubjectConfirmationData");
+    expect(verifyXuaAssertion(envelopeWith(shortBearer), { ...options, now: new Date(NOW.getTime() + 30_000) }).subjectId).toBe(CLAIMS.subjectId);
+    expect(refusal(envelopeWith(shortBearer), { ...options, now: new Date(NOW.getTime() + 200_000) })).toBe("XUA_EXPIRED");
+  });
+
   it("refuses an assertion meant for another audience, or for none", () => {
     expect(refusal(envelopeWith(mintFor(idp, { audience: "urn:someone-else" })))).toBe("XUA_WRONG_AUDIENCE");
     const noRestriction = mintFor(idp).replace(/<saml2:AudienceRestriction>.*<\/saml2:AudienceRestriction>/, "");

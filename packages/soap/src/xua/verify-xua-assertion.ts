@@ -1,7 +1,7 @@
 import { X509Certificate, type KeyObject } from "node:crypto";
 import { readAssertionClaims } from "./assertion-claims.reader.js";
 import { verifyAssertionSignature } from "./assertion-signature.verifier.js";
-import { descendantsNamed, type DomElement } from "./dom-elements.js";
+import { descendantsNamed } from "./dom-elements.js";
 import { readHeaderDocument } from "./security-header.reader.js";
 import type { XuaIdentity } from "./xua-identity.js";
 import { XUA_NS } from "./xua-names.js";
@@ -57,7 +57,7 @@ export function createXuaVerifier(options: XuaVerifierOptions): XuaVerifier {
       const assertions = descendantsNamed(header.document, XUA_NS.saml2, "Assertion");
       if (assertions.length > 1) throw new XuaError("XUA_WRAPPED", "The SOAP header holds more than one SAML assertion");
       const assertion = assertions[0];
-      if (assertion === undefined || !header.securityHeaders.includes(assertion.parentNode as DomElement)) {
+      if (assertion === undefined || !header.securityHeaders.some((security) => security === assertion.parentNode)) {
         throw new XuaError("XUA_MISSING", "The wsse:Security header holds no SAML 2.0 assertion");
       }
       const signedXml = verifyAssertionSignature(header.xml, header.document, assertion, trustedKeys);

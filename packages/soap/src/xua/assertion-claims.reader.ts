@@ -15,7 +15,7 @@ export interface ClaimChecks {
  * Issuer, Subject, Conditions (SAML 2.0 Core §2.5.1) and the XUA attributes (ITI TF-2b 3.40.4.1.2).
  */
 export function readAssertionClaims(signedXml: string, checks: ClaimChecks): XuaIdentity {
-  const assertion = parseStrictXml(signedXml, (why) => new XuaError("XUA_MALFORMED", `The signed assertion cannot be read: ${why}`)).root;
+  const assertion = parseStrictXml(signedXml, (why) => new XuaError("XUA_MALFORMED", `The signed assertion cannot be read (${why})`)).root;
   // What was signed must be the very assertion that was found in the header, nothing else.
   if (!isNamed(assertion, XUA_NS.saml2, "Assertion") || attributeOf(assertion, "ID") !== checks.assertionId) {
     throw new XuaError("XUA_WRAPPED", "The signature does not cover the assertion found in the header");

@@ -48,7 +48,7 @@ export interface DomDocument extends DomContainer {
 type ErrorHandler = (message: unknown) => void;
 
 interface XmldomModule {
-  DOMParser: new (options: { errorHandler: { warning: ErrorHandler; error: ErrorHandler; fatalError: ErrorHandler } }) => {
+  DOMParser: new (options: { locator: object; errorHandler: { warning: ErrorHandler; error: ErrorHandler; fatalError: ErrorHandler } }) => {
     parseFromString(xml: string, mimeType: string): DomDocument | undefined;
   };
 }
@@ -59,15 +59,17 @@ const ELEMENT_NODE = 1;
 
 /**
  * Parses `xml` and throws on every parser complaint, warnings included: xmldom 0.8 otherwise repairs broken markup
- * silently, and a signature must be checked on exactly what was sent.
+ * silently, and a signature must be checked on exactly what was sent. `fail` is told only where the problem is:
+ * the parser's own messages may quote the text, which can hold patient identifiers.
  */
-export function parseStrictXml(xml: string, fail: (why: string) => Error): { document: DomDocument; root: DomElement } {
+export function parseStrictXml(xml: string, fail: (where: string) => Error): { document: DomDocument; root: DomElement } {
   const complain = (message: unknown): never => {
-    throw fail(String(message).replace(/\s+/g, " ").trim());
+    const at = /line:(\d+),col:(\d+)/.exec(String(message));
+    throw fail(at ? `at line ${at[1]}, column ${at[2]}` : "in the document");
   };
-  const document = new DOMParser({ errorHandler: { warning: complain, error: complain, fatalError: complain } }).parseFromString(xml, "text/xml");
+  const document = new DOMParser({ locator: {}, errorHandler: { warning: complain, error: complain, fatalError: complain } }).parseFromString(xml, "text/xml");
   const root = document?.documentElement;
-  if (!document || !root) throw fail("no document element");
+  if (!document || !root) throw fail("in the document (no root element)");
   return { document, root };
 }
 

@@ -5,6 +5,8 @@ import { childrenNamed, parseStrictXml, type DomDocument, type DomElement } from
 import { XUA_NS } from "./xua-names.js";
 import { XuaError } from "./xua-error.js";
 
+const BARE_AMPERSAND = /&(?![A-Za-z_][\w.-]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)/;
+
 /** The SOAP header of a request as a DOM, with the text it was parsed from (the signature is checked on that text). */
 export interface HeaderDocument {
   /** The envelope's start and env:Header, closed with the envelope's end tag: the body is left out. */
@@ -34,7 +36,9 @@ export function readHeaderDocument(input: Buffer | string): HeaderDocument {
   }
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const xml = `${bytes.toString("utf8", start, headerEnd)}</${envelopeName}>`;
-  const { document, root } = parseStrictXml(xml, (why) => new XuaError("XUA_MALFORMED", `The SOAP header is not well-formed XML: ${why}`));
+  // XML 1.0 §2.4: "&" starts a reference or is escaped. xmldom 0.8 keeps a bare one as text; refuse it here.
+  if (BARE_AMPERSAND.test(xml)) throw new XuaError("XUA_MALFORMED", "The SOAP header is not well-formed XML (an \"&\" that starts no reference)");
+  const { document, root } = parseStrictXml(xml, (why) => new XuaError("XUA_MALFORMED", `The SOAP header is not well-formed XML (${why})`));
   const headers = childrenNamed(root, NS.soap12, "Header");
   const securityHeaders = headers.flatMap((h) => childrenNamed(h, XUA_NS.wsse, "Security"));
   return { xml, document, securityHeaders };

@@ -1,5 +1,6 @@
 import { generateTestCertificate } from "@opendsp/testing";
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildMtomMessage } from "../mtom/write-mtom.js";
 import { peekSoapMessage } from "../peek/peek-soap-message.js";
 import { chunked } from "../test-support.js";
 import { createXuaVerifier, verifyXuaAssertion, type VerifyXuaAssertionOptions } from "./verify-xua-assertion.js";
@@ -58,6 +59,18 @@ describe("verifyXuaAssertion, a good assertion", () => {
     const text = message.toString();
     expect(verifyXuaAssertion(text.slice(0, text.indexOf("<q:Adhoc") + 5), options).patientId).toBe(CLAIMS.patientId);
     expect(refusal(text.slice(0, text.indexOf("</wsse:Security>")))).toBe("XUA_MALFORMED");
+  });
+
+  it("reads the assertion from the header bytes of an MTOM request's root part", async () => {
+    const message = buildMtomMessage({
+      root: envelopeWith(mintFor(idp)),
+      action: "urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b",
+      attachments: [{ contentId: "doc-1@test", contentType: "application/pdf", body: Buffer.alloc(100_000, 0x25) }],
+    });
+    const peeked = await peekSoapMessage(message.body, message.contentType);
+    if (!peeked.ok) throw peeked.error;
+    expect(peeked.format).toBe("mtom");
+    expect(verifyXuaAssertion(peeked.headerBytes, options).patientId).toBe(CLAIMS.patientId);
   });
 
   it("tries every trusted certificate, and keeps only optional claims that were asserted", () => {
@@ -138,6 +151,7 @@ describe("verifyXuaAssertion, refusals", () => {
     const assertion = mintFor(idp);
     expect(refusal(envelopeWith("").replace(/<wsse:Security[^>]*><\/wsse:Security>/, ""))).toBe("XUA_MISSING");
     expect(refusal(envelopeWith(""))).toBe("XUA_MISSING");
+    expect(refusal(envelopeWith(`<saml2:EncryptedAssertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion"/>`))).toBe("XUA_MISSING");
     // An assertion outside wsse:Security is not the request's identity.
     expect(refusal(envelopeWith("", `<x:Other xmlns:x="urn:x">${assertion}</x:Other>`))).toBe("XUA_MISSING");
     expect(refusal(envelopeWith(assertion).replace("<saml2:Subject>", "<saml2:Subject attr=>"))).toBe("XUA_MALFORMED");
@@ -150,6 +164,18 @@ describe("verifyXuaAssertion, refusals", () => {
     expect(() => createXuaVerifier({ trustedCertificates: ["not a certificate"], audiences: [AUDIENCE] })).toThrow(expect.objectContaining({ code: "XUA_CONFIG" }));
     expect(() => createXuaVerifier({ trustedCertificates: [idp.certPem], audiences: [] })).toThrow(expect.objectContaining({ code: "XUA_CONFIG" }));
     expect(() => createXuaVerifier({ trustedCertificates: [idp.certPem], audiences: [AUDIENCE], clockSkewSeconds: -1 })).toThrow(expect.objectContaining({ code: "XUA_CONFIG" }));
+  });
+
+  it("says where, not what, when the header is not XML", () => {
+    const assertion = mintFor(idp);
+    const undefinedEntity = (): unknown => verifyXuaAssertion(envelopeWith(assertion.replace(CLAIMS.subjectId, "&nir1850775123456;")), options);
+    expect(undefinedEntity).toThrow(expect.objectContaining({ code: "XUA_MALFORMED" }));
+    expect(undefinedEntity).toThrow(/line \d+, column \d+/);
+    expect(undefinedEntity).not.toThrow(/1850775123456/);
+    // A bare "&" (which xmldom would keep as text) is refused before parsing.
+    const bare = (): unknown => verifyXuaAssertion(envelopeWith(assertion.replace(CLAIMS.subjectId, "&nir-1850775123456")), options);
+    expect(bare).toThrow(expect.objectContaining({ code: "XUA_MALFORMED" }));
+    expect(bare).not.toThrow(/1850775123456/);
   });
 
   it("says nothing of the claims in its error messages", () => {

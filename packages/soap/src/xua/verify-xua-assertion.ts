@@ -57,6 +57,10 @@ export function createXuaVerifier(options: XuaVerifierOptions): XuaVerifier {
       const assertions = descendantsNamed(header.document, XUA_NS.saml2, "Assertion");
       if (assertions.length > 1) throw new XuaError("XUA_WRAPPED", "The SOAP header holds more than one SAML assertion");
       const assertion = assertions[0];
+      if (assertion === undefined && header.securityHeaders.some((security) => descendantsNamed(security, XUA_NS.saml2, "EncryptedAssertion").length > 0)) {
+        // SAML 2.0 Core §2.3.4: decrypting needs a key of ours that the IdP encrypts to; XUA (ITI TF-2b 3.40) does not require it.
+        throw new XuaError("XUA_MISSING", "Encrypted assertions are not accepted: send the signed assertion in clear over TLS");
+      }
       if (assertion === undefined || !header.securityHeaders.some((security) => security === assertion.parentNode)) {
         throw new XuaError("XUA_MISSING", "The wsse:Security header holds no SAML 2.0 assertion");
       }

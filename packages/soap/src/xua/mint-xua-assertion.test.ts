@@ -1,17 +1,17 @@
 import { element } from "@opendsp/ebxml";
-import { generateTestCertificate } from "@opendsp/testing";
+import { generateTestCertificate, type TestCertificate } from "@opendsp/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildSoapRequest, serializeSoapEnvelope } from "../envelope/build-envelope.js";
 import { mintXuaAssertion } from "./mint-xua-assertion.js";
 import { verifyXuaAssertion, type VerifyXuaAssertionOptions } from "./verify-xua-assertion.js";
-import { AUDIENCE, CLAIMS, NOW, mintFor } from "./xua-envelope.testing.js";
+import { AUDIENCE, CLAIMS, NOW, mintFor, identityProvider } from "./xua-envelope.testing.js";
 import { withXuaAssertion, xuaSecurityHeader } from "./xua-security.header.js";
 
-let idp: ReturnType<typeof generateTestCertificate>;
+let idp: TestCertificate;
 let options: VerifyXuaAssertionOptions;
 
 beforeAll(() => {
-  idp = generateTestCertificate({ commonName: "Development identity provider" });
+  idp = identityProvider("Development identity provider");
   options = { trustedCertificates: [idp.certPem], audiences: [AUDIENCE], now: NOW };
 });
 
@@ -32,6 +32,14 @@ describe("mintXuaAssertion", () => {
     expect(identity.purposeOfUse).toEqual(CLAIMS.purposeOfUse);
     expect(identity.patientId).toBe(CLAIMS.patientId);
     expect(identity.notOnOrAfter.toISOString()).toBe("2026-03-01T10:05:00.000Z");
+  });
+
+  it("round-trips at the current time, with a certificate made now", () => {
+    const current = generateTestCertificate({ commonName: "Development identity provider" });
+    const assertion = mintXuaAssertion({ issuer: "urn:dev-idp", signingKeyPem: current.keyPem, certificatePem: current.certPem, subjectId: "u-1", roles: ["doctor"], audience: AUDIENCE, lifetimeSeconds: 120 });
+    const identity = verifyXuaAssertion(withXuaAssertion(`<s:Envelope xmlns:s="${ENV}"><s:Body/></s:Envelope>`, assertion), { trustedCertificates: [current.certPem], audiences: [AUDIENCE] });
+    expect(identity).toMatchObject({ issuer: "urn:dev-idp", subjectId: "u-1", roles: [{ code: "doctor" }] });
+    expect(identity.notOnOrAfter.getTime()).toBeGreaterThan(Date.now());
   });
 
   it("follows the SAML schema order: Issuer, then the enveloped signature, then Subject; no XML declaration", () => {

@@ -1,21 +1,21 @@
-import { generateTestCertificate } from "@opendsp/testing";
+import { generateTestCertificate, type TestCertificate } from "@opendsp/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildMtomMessage } from "../mtom/write-mtom.js";
 import { peekSoapMessage } from "../peek/peek-soap-message.js";
 import { chunked } from "../test-support.js";
 import { createXuaVerifier, verifyXuaAssertion, type VerifyXuaAssertionOptions } from "./verify-xua-assertion.js";
-import { AUDIENCE, CLAIMS, LIFETIME_SECONDS, NOW, envelopeWith, idOf, mintFor, resign, withoutSignature } from "./xua-envelope.testing.js";
+import { AUDIENCE, CLAIMS, LIFETIME_SECONDS, NOW, envelopeWith, idOf, mintFor, resign, withoutSignature, identityProvider } from "./xua-envelope.testing.js";
 import { mintXuaAssertion } from "./mint-xua-assertion.js";
 import { isEmergencyAccess } from "./xua-identity.js";
 import type { XuaErrorCode } from "./xua-error.js";
 
-let idp: ReturnType<typeof generateTestCertificate>;
-let rogue: ReturnType<typeof generateTestCertificate>;
+let idp: TestCertificate;
+let rogue: TestCertificate;
 let options: VerifyXuaAssertionOptions;
 
 beforeAll(() => {
-  idp = generateTestCertificate({ commonName: "Identity provider" });
-  rogue = generateTestCertificate({ commonName: "Identity provider" });
+  idp = identityProvider("Identity provider");
+  rogue = identityProvider("Identity provider");
   options = { trustedCertificates: [idp.certPem], audiences: [AUDIENCE], now: NOW };
 });
 
@@ -74,7 +74,7 @@ describe("verifyXuaAssertion, a good assertion", () => {
   });
 
   it("tries every trusted certificate, and keeps only optional claims that were asserted", () => {
-    const other = generateTestCertificate({ commonName: "Another identity provider" });
+    const other = identityProvider("Another identity provider");
     const minimal = mintXuaAssertion({ issuer: CLAIMS.issuer, signingKeyPem: idp.keyPem, subjectId: CLAIMS.subjectId, roles: [], audience: AUDIENCE, lifetimeSeconds: 60, now: NOW });
     expect(minimal).not.toContain("KeyInfo");
     const identity = createXuaVerifier({ trustedCertificates: [other.certPem, idp.certPem], audiences: ["urn:other", AUDIENCE] }).verify(envelopeWith(minimal), NOW);
@@ -102,6 +102,16 @@ describe("verifyXuaAssertion, refusals", () => {
     const rogueBase64 = rogue.certPem.replace(/-----[^-]+-----|\s/g, "");
     expect(assertion).toContain(`<ds:X509Certificate>${rogueBase64}</ds:X509Certificate>`);
     expect(refusal(envelopeWith(assertion))).toBe("XUA_UNTRUSTED_SIGNER");
+  });
+
+  it("refuses an assertion signed with a trusted certificate outside its validity period", () => {
+    const expired = generateTestCertificate({ commonName: "Identity provider", notBefore: new Date("2025-01-01T00:00:00Z"), notAfter: new Date("2026-02-01T00:00:00Z") });
+    const assertion = envelopeWith(mintFor(expired));
+    const trustingIt = { ...options, trustedCertificates: [expired.certPem] };
+    expect(refusal(assertion, trustingIt)).toBe("XUA_UNTRUSTED_SIGNER");
+    // The same assertion and certificate at a time the certificate was valid.
+    const earlier = new Date("2026-01-15T10:00:00Z");
+    expect(verifyXuaAssertion(envelopeWith(mintFor(expired, { now: earlier })), { ...trustingIt, now: earlier }).subjectId).toBe(CLAIMS.subjectId);
   });
 
   it("refuses an assertion changed after it was signed", () => {

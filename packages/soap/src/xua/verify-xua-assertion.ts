@@ -31,6 +31,12 @@ export interface XuaVerifier {
 
 export const DEFAULT_XUA_CLOCK_SKEW_SECONDS = 60;
 
+interface TrustedSigner {
+  readonly key: KeyObject;
+  readonly validFrom: number;
+  readonly validTo: number;
+}
+
 /** Checks the configuration once (certificates parsed, audiences present); throws XuaError XUA_CONFIG if unusable. */
 export function createXuaVerifier(options: XuaVerifierOptions): XuaVerifier {
   if (options.trustedCertificates.length === 0) throw new XuaError("XUA_CONFIG", "No trusted identity-provider certificate is configured");
@@ -39,12 +45,17 @@ export function createXuaVerifier(options: XuaVerifierOptions): XuaVerifier {
   }
   const clockSkewSeconds = options.clockSkewSeconds ?? DEFAULT_XUA_CLOCK_SKEW_SECONDS;
   if (!Number.isFinite(clockSkewSeconds) || clockSkewSeconds < 0) throw new XuaError("XUA_CONFIG", "clockSkewSeconds must be a number of seconds, 0 or more");
-  const trustedKeys: KeyObject[] = options.trustedCertificates.map((pem, index) => {
+  const trusted: TrustedSigner[] = options.trustedCertificates.map((pem, index) => {
+    let certificate: X509Certificate;
     try {
-      return new X509Certificate(pem).publicKey;
+      certificate = new X509Certificate(pem);
     } catch (err) {
       throw new XuaError("XUA_CONFIG", `Trusted certificate #${index + 1} is not a PEM X.509 certificate`, { cause: err });
     }
+    const validFrom = Date.parse(certificate.validFrom);
+    const validTo = Date.parse(certificate.validTo);
+    if (Number.isNaN(validFrom) || Number.isNaN(validTo)) throw new XuaError("XUA_CONFIG", `Trusted certificate #${index + 1} has an unreadable validity period`);
+    return { key: certificate.publicKey, validFrom, validTo };
   });
   const audiences = new Set(options.audiences);
 
@@ -64,6 +75,8 @@ export function createXuaVerifier(options: XuaVerifierOptions): XuaVerifier {
       if (assertion === undefined || !header.securityHeaders.some((security) => security === assertion.parentNode)) {
         throw new XuaError("XUA_MISSING", "The wsse:Security header holds no SAML 2.0 assertion");
       }
+      // RFC 5280 §4.1.2.5: an identity provider's certificate vouches for its signatures only within its validity period.
+      const trustedKeys = trusted.filter((t) => t.validFrom <= now.getTime() && now.getTime() <= t.validTo).map((t) => t.key);
       const signedXml = verifyAssertionSignature(header.xml, header.document, assertion, trustedKeys);
       return readAssertionClaims(signedXml, { assertionId: assertion.getAttribute("ID") ?? "", audiences, now, clockSkewSeconds });
     },

@@ -1,4 +1,4 @@
-import type { TestCertificate } from "@opendsp/testing";
+import { generateTestCertificate, type TestCertificate } from "@opendsp/testing";
 import { signAssertion, type SignAssertionOptions } from "./assertion.signer.js";
 import { mintXuaAssertion, type MintXuaAssertionOptions } from "./mint-xua-assertion.js";
 import { XUA_NS } from "./xua-names.js";
@@ -10,6 +10,11 @@ export const NOW = new Date("2026-03-01T10:00:00.000Z");
 export const LIFETIME_SECONDS = 300;
 const ENV = "http://www.w3.org/2003/05/soap-envelope";
 const WSA = "http://www.w3.org/2005/08/addressing";
+
+/** A signing certificate with a fresh key, valid around the fixed test time NOW (certificates are checked at `now`). */
+export function identityProvider(commonName: string): TestCertificate {
+  return generateTestCertificate({ commonName, notBefore: new Date("2025-01-01T00:00:00Z"), notAfter: new Date("2030-01-01T00:00:00Z") });
+}
 
 export const CLAIMS = {
   issuer: "urn:oid:1.2.250.1.999.1",

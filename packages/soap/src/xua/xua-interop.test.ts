@@ -1,7 +1,8 @@
-import { generateTestCertificate } from "@opendsp/testing";
+import type { TestCertificate } from "@opendsp/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SignedXml } from "xml-crypto";
 import { verifyXuaAssertion } from "./verify-xua-assertion.js";
+import { identityProvider } from "./xua-envelope.testing.js";
 import { DSIG_ALGORITHM, XUA_NS } from "./xua-names.js";
 import { XuaError } from "./xua-error.js";
 
@@ -76,12 +77,12 @@ function envelope(assertion: string): string {
 </S:Envelope>`;
 }
 
-let idp: ReturnType<typeof generateTestCertificate>;
-let other: ReturnType<typeof generateTestCertificate>;
+let idp: TestCertificate;
+let other: TestCertificate;
 
 beforeAll(() => {
-  idp = generateTestCertificate({ commonName: "sts.example.org" });
-  other = generateTestCertificate({ commonName: "sts.elsewhere.example" });
+  idp = identityProvider("sts.example.org");
+  other = identityProvider("sts.elsewhere.example");
 });
 
 describe("assertions from other stacks", () => {

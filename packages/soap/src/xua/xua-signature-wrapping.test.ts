@@ -1,10 +1,10 @@
-import { generateTestCertificate } from "@opendsp/testing";
+import type { TestCertificate } from "@opendsp/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyAssertionSignature } from "./assertion-signature.verifier.js";
 import { descendantsNamed } from "./dom-elements.js";
 import { readHeaderDocument } from "./security-header.reader.js";
 import { verifyXuaAssertion, type VerifyXuaAssertionOptions } from "./verify-xua-assertion.js";
-import { AUDIENCE, CLAIMS, NOW, envelopeWith, idOf, mintFor, resign, signatureOf, withoutSignature } from "./xua-envelope.testing.js";
+import { AUDIENCE, CLAIMS, NOW, envelopeWith, idOf, mintFor, resign, signatureOf, withoutSignature, identityProvider } from "./xua-envelope.testing.js";
 import { DSIG_ALGORITHM, XUA_NS } from "./xua-names.js";
 import { XuaError, type XuaErrorCode } from "./xua-error.js";
 import { X509Certificate } from "node:crypto";
@@ -15,12 +15,12 @@ import { X509Certificate } from "node:crypto";
  * CVE-2017-11427 and CVE-2018-0489). Every one must be refused, or read only from what was signed.
  */
 
-let idp: ReturnType<typeof generateTestCertificate>;
+let idp: TestCertificate;
 let options: VerifyXuaAssertionOptions;
 let signed: string;
 
 beforeAll(() => {
-  idp = generateTestCertificate({ commonName: "Identity provider" });
+  idp = identityProvider("Identity provider");
   options = { trustedCertificates: [idp.certPem], audiences: [AUDIENCE], now: NOW };
   signed = mintFor(idp);
 });

@@ -25,7 +25,10 @@ describe("mintXuaAssertion", () => {
       body: element("urn:oasis:names:tc:ebxml-regrep:xsd:query:3.0", "AdhocQueryRequest"),
       extraHeaders: [xuaSecurityHeader(assertion)],
     });
-    const identity = verifyXuaAssertion(serializeSoapEnvelope(envelope), options);
+    const sent = serializeSoapEnvelope(envelope);
+    expect(sent).toMatch(/<\/wsa:ReplyTo><wsse:Security xmlns:wsse="[^"]+"><saml2:Assertion /);
+    expect(sent).not.toContain("ns1:");
+    const identity = verifyXuaAssertion(sent, options);
     expect(identity.subjectName).toBe("Zoë \"Z\" O'Neil\t& <co>");
     expect(identity.organization).toBe("Santé\nPublique");
     expect(identity.roles).toEqual([CLAIMS.roles[0], { code: "nurse" }]);

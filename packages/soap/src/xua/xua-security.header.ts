@@ -1,5 +1,4 @@
 import type { XmlElement } from "@opendsp/ebxml";
-import { element } from "@opendsp/ebxml";
 import { scanSoapHeader } from "../peek/soap-header.scanner.js";
 import { readHeaderDocument } from "./security-header.reader.js";
 import { XUA_NS } from "./xua-names.js";
@@ -11,10 +10,13 @@ import { XuaError } from "./xua-error.js";
  * it could change what its signature covers.
  */
 export function xuaSecurityHeader(assertionXml: string): XmlElement {
-  const xml = standaloneAssertion(assertionXml);
-  // The assertion declares its own namespaces (it was signed standalone), so it needs none from the document.
-  const assertion: XmlElement = { ns: XUA_NS.saml2, local: "Assertion", attrs: [], children: [], raw: { xml, prefixes: {} } };
-  return element(XUA_NS.wsse, "Security", {}, [assertion]);
+  // Written whole, with its own namespace declarations: the assertion was signed standalone and needs none from the
+  // document, and the block keeps the wsse prefix peers expect.
+  return { ns: XUA_NS.wsse, local: "Security", attrs: [], children: [], raw: { xml: securityBlock(standaloneAssertion(assertionXml)), prefixes: {} } };
+}
+
+function securityBlock(assertion: string): string {
+  return `<wsse:Security xmlns:wsse="${XUA_NS.wsse}">${assertion}</wsse:Security>`;
 }
 
 /**
@@ -30,7 +32,7 @@ export function withXuaAssertion(envelopeXml: string, assertionXml: string): str
   }
   const scan = scanSoapHeader(bytes, true);
   if (scan.kind !== "done") throw new XuaError("XUA_MALFORMED", "The envelope's header is incomplete");
-  const security = Buffer.from(`<wsse:Security xmlns:wsse="${XUA_NS.wsse}">${assertion}</wsse:Security>`, "utf8");
+  const security = Buffer.from(securityBlock(assertion), "utf8");
   const head = bytes.subarray(0, scan.headerEnd);
   const rest = bytes.subarray(scan.headerEnd);
   const text = head.toString("latin1");

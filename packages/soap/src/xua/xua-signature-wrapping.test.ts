@@ -73,6 +73,12 @@ describe("signature wrapping", () => {
     expect(() => verifyAssertionSignature(header.xml, header.document, evilAssertion, [key])).toThrow(expect.objectContaining({ code: "XUA_WRAPPED" }));
   });
 
+  it("never reads the body: an assertion there neither counts nor is read", () => {
+    const xml = envelopeWith(signed).replace("<q:AdhocQueryRequest", `${evil("_evil")}<q:AdhocQueryRequest`);
+    expect(xml.indexOf("_evil")).toBeGreaterThan(xml.indexOf("<soapenv:Body>"));
+    expect(verifyXuaAssertion(xml, options).subjectId).toBe(CLAIMS.subjectId);
+  });
+
   it("refuses an ID that appears twice, even on an element that is not an assertion", () => {
     const id = idOf(signed);
     expect(refusal(envelopeWith(signed, `<x:Decoy xmlns:x="urn:x" ID="${id}"/>`))).toBe("XUA_WRAPPED");

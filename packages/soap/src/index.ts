@@ -6,3 +6,4 @@ export * from "./server/index.js";
 export * from "./client/index.js";
 export * from "./peek/index.js";
 export * from "./wsdl/index.js";
+export * from "./xua/index.js";

@@ -204,6 +204,49 @@ describe("peekSoapMessage, MTOM", () => {
   });
 });
 
+describe("peekSoapMessage, the header bytes", () => {
+  // A wsse:Security block after wsa:Action: the bytes must run to the end of env:Header, not stop at the Action.
+  const SECURITY = `<w:Security xmlns:w="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><t>é ${"z".repeat(3000)}</t></w:Security>`;
+  const WITH_SECURITY = envelope(`<a:Action>${ACTION.iti18.request}</a:Action><a:MessageID>urn:uuid:m-2</a:MessageID>${SECURITY}`);
+  const HEADER = Buffer.from(WITH_SECURITY.slice(0, WITH_SECURITY.indexOf("</s:Header>") + "</s:Header>".length));
+
+  it("gives the envelope's bytes up to the end of env:Header, whatever the chunk boundaries", async () => {
+    const bytes = Buffer.from(WITH_SECURITY);
+    for (const cuts of cutsOf(bytes.length)) {
+      const peeked = ok(await peekSoapMessage(chunked(bytes, cuts), SIMPLE));
+      expect(peeked.headerBytes.equals(HEADER)).toBe(true);
+    }
+    // The Action is known after a few hundred bytes; the header bytes still hold the whole Security block.
+    const peeked = ok(await peekSoapMessage(fixedChunks(bytes, 256), SIMPLE));
+    expect(peeked.headerBytes.toString()).toContain("</w:Security></s:Header>");
+    expect(peeked.headerBytes.toString()).not.toContain("Body");
+  });
+
+  it("gives the root part's header for MTOM, not the MIME headers and not the attachments", async () => {
+    const root = WITH_SECURITY;
+    const message = buildMtomMessage({ root, action: ACTION.iti41.request, attachments: [{ contentId: "doc@test", contentType: "application/pdf", body: Buffer.alloc(5000, 1) }] });
+    const bytes = await collect(message.body);
+    for (const cuts of [[], [1], [300], [700, 701], [2000, 4000]]) {
+      const peeked = ok(await peekSoapMessage(chunked(bytes, cuts), message.contentType));
+      expect(peeked.format).toBe("mtom");
+      expect(peeked.headerBytes.toString()).toBe(HEADER.toString());
+    }
+  });
+
+  it("stops before env:Body when there is no header, and after an empty one", async () => {
+    const noHeader = `<s:Envelope xmlns:s="${ENV}"><s:Body><x/></s:Body></s:Envelope>`;
+    expect(ok(await peekSoapMessage(chunked(Buffer.from(noHeader)), SIMPLE)).headerBytes.toString()).toBe(`<s:Envelope xmlns:s="${ENV}">`);
+    const empty = `<s:Envelope xmlns:s="${ENV}"><s:Header/><s:Body/></s:Envelope>`;
+    expect(ok(await peekSoapMessage(chunked(Buffer.from(empty)), SIMPLE)).headerBytes.toString()).toBe(`<s:Envelope xmlns:s="${ENV}"><s:Header/>`);
+  });
+
+  it("refuses a header that does not end within maxPrefixBytes, even when the Action came early", async () => {
+    const bytes = Buffer.from(envelope(`<a:Action>${ACTION.iti18.request}</a:Action>${SECURITY.replace("z".repeat(3000), "z".repeat(20_000))}`));
+    const refused = failed(await peekSoapMessage(fixedChunks(bytes, 1024), SIMPLE, { maxPrefixBytes: 8 * 1024 }));
+    expect(refused.error.code).toBe("SOAP_ADDRESSING");
+  });
+});
+
 describe("createSoapPeek (incremental)", () => {
   it("says more until the header has come, then gives the addressing and every byte given", () => {
     const bytes = Buffer.from(ITI18);
@@ -212,7 +255,14 @@ describe("createSoapPeek (incremental)", () => {
     expect(peek.format).toBe("simple");
     expect(peek.push(bytes.subarray(0, 40))).toEqual({ kind: "more" });
     expect(peek.push(bytes.subarray(40, cut))).toEqual({ kind: "more" });
-    expect(peek.push(bytes.subarray(cut))).toEqual({ kind: "done", addressing: { action: ACTION.iti18.request, messageId: "urn:uuid:m-1", problems: [] } });
+    const headerEnd = ITI18.indexOf("</s:Header>") + "</s:Header>".length;
+    expect(peek.push(bytes.subarray(cut))).toEqual({
+      kind: "done",
+      addressing: { action: ACTION.iti18.request, messageId: "urn:uuid:m-1", problems: [] },
+      headerEnd,
+      envelopeName: "s:Envelope",
+      headerBytes: bytes.subarray(0, headerEnd),
+    });
     expect(peek.bytes().equals(bytes)).toBe(true);
   });
 

@@ -23,6 +23,12 @@ export type PeekedSoapMessage =
       /** "mtom": multipart/related (XOP package); "simple": the envelope alone. */
       readonly format: "simple" | "mtom";
       readonly addressing: PeekedAddressing;
+      /**
+       * The envelope from its first byte to the end of env:Header (the root part's, for MTOM), without the body:
+       * what the WS-Security header (an XUA assertion, ITI TF-2b 3.40) is read from. It shares memory with the
+       * buffered prefix; copy it to keep it longer than the request.
+       */
+      readonly headerBytes: Buffer;
       /** The whole body, unchanged: the bytes already read, then the rest as it arrives. Iterate it once. */
       readonly body: AsyncIterable<Buffer>;
       /** The whole body as one buffer when it ended while the header was looked for (a small message). */
@@ -48,12 +54,15 @@ const SIMPLE_TYPES = new Set(["application/soap+xml", "text/xml"]);
 export interface SoapPeek {
   readonly format: "simple" | "mtom";
   /** Takes the next chunk of the body. Throws a SoapError for a message that cannot be routed. */
-  push(chunk: Buffer): HeaderScan;
+  push(chunk: Buffer): PeekScan;
   /** The body has ended: the header is known now, or the message cannot be routed (throws a SoapError). */
-  end(): HeaderScan;
+  end(): PeekScan;
   /** Every byte given so far, as one buffer. */
   bytes(): Buffer;
 }
+
+/** A scan of the envelope's start, with the bytes of the whole env:Header once it has ended (see `headerBytes`). */
+export type PeekScan = { readonly kind: "more" } | (Extract<HeaderScan, { kind: "done" }> & { readonly headerBytes: Buffer });
 
 /** Throws a SoapError when the Content-Type is not one of a SOAP 1.2 request (plain or MTOM). */
 export function createSoapPeek(contentTypeHeader: string | undefined, maxPrefixBytes: number = DEFAULT_PEEK_PREFIX_BYTES): SoapPeek {
@@ -64,7 +73,7 @@ export function createSoapPeek(contentTypeHeader: string | undefined, maxPrefixB
     if (chunks.length !== 1) chunks.splice(0, chunks.length, Buffer.concat(chunks));
     return chunks[0] as Buffer;
   };
-  const scanned = (ended: boolean): HeaderScan => {
+  const scanned = (ended: boolean): PeekScan => {
     const prefix = bytes();
     // Only the first maxPrefixBytes are scanned, however large the chunk that brought them.
     const result = scan(prefix.subarray(0, maxPrefixBytes), ended && prefix.length <= maxPrefixBytes);
@@ -89,7 +98,7 @@ export function createSoapPeek(contentTypeHeader: string | undefined, maxPrefixB
   };
 }
 
-const MORE: HeaderScan = { kind: "more" };
+const MORE: PeekScan = { kind: "more" };
 
 /** Never throws for a bad message: the error comes back with the body, which the caller then discards. */
 export async function peekSoapMessage(
@@ -112,7 +121,7 @@ export async function peekSoapMessage(
       if (result.kind === "done") {
         const prefix = peek.bytes();
         const whole = ended || (options.contentLength !== undefined && prefix.length === options.contentLength);
-        return { ok: true, format: peek.format, addressing: result.addressing, body, ...(whole ? { whole: prefix } : {}) };
+        return { ok: true, format: peek.format, addressing: result.addressing, headerBytes: result.headerBytes, body, ...(whole ? { whole: prefix } : {}) };
       }
     }
   } catch (err) {
@@ -122,13 +131,13 @@ export async function peekSoapMessage(
 }
 
 /** The scan of the envelope's start for this Content-Type: plain SOAP, or the root part of an MTOM package. */
-function headerScanner(contentTypeHeader: string | undefined): ((prefix: Buffer, complete: boolean) => HeaderScan) & { format: "simple" | "mtom" } {
+function headerScanner(contentTypeHeader: string | undefined): ((prefix: Buffer, complete: boolean) => PeekScan) & { format: "simple" | "mtom" } {
   if (contentTypeHeader === undefined || contentTypeHeader.trim() === "") {
     throw new SoapError("SOAP_CONTENT_TYPE", "the request has no Content-Type");
   }
   const contentType = parseContentType(contentTypeHeader);
   if (SIMPLE_TYPES.has(contentType.mediaType)) {
-    return Object.assign((prefix: Buffer, complete: boolean) => scanSoapHeader(prefix, complete), { format: "simple" as const });
+    return Object.assign((prefix: Buffer, complete: boolean) => withHeaderBytes(prefix, scanSoapHeader(prefix, complete)), { format: "simple" as const });
   }
   if (contentType.mediaType === "multipart/related") {
     // SOAP 1.2 MTOM §3.2 / XOP 1.0 §4.1: type="application/xop+xml"; some clients leave it out.
@@ -140,14 +149,22 @@ function headerScanner(contentTypeHeader: string | undefined): ((prefix: Buffer,
     if (!boundary) throw new SoapError("MTOM_MALFORMED", "multipart/related without a boundary parameter");
     const start = contentType.params["start"];
     return Object.assign(
-      (prefix: Buffer, complete: boolean): HeaderScan => {
+      (prefix: Buffer, complete: boolean): PeekScan => {
         const root = locateMtomRoot(prefix, boundary, start, complete);
-        return root.kind === "more" ? root : scanSoapHeader(root.content, complete || root.complete);
+        return root.kind === "more" ? root : withHeaderBytes(root.content, scanSoapHeader(root.content, complete || root.complete));
       },
       { format: "mtom" as const },
     );
   }
   throw new SoapError("SOAP_CONTENT_TYPE", `unsupported Content-Type ${JSON.stringify(contentType.mediaType)} for a SOAP request`);
+}
+
+/**
+ * The scan stops at the end of env:Header, never right after wsa:Action, so the bytes up to `headerEnd` hold every
+ * header block, the WS-Security one included (SOAP 1.2 Part 1 §5.2: all header blocks are children of env:Header).
+ */
+function withHeaderBytes(envelope: Buffer, scan: HeaderScan): PeekScan {
+  return scan.kind === "more" ? scan : { ...scan, headerBytes: envelope.subarray(0, scan.headerEnd) };
 }
 
 /** Scanning again is worth it only when the newest chunk could end a tag (a ">"), which env:Header's end needs. */

@@ -23,7 +23,18 @@ export interface PeekedAddressing {
 
 export type HeaderScan =
   | { readonly kind: "more" }
-  | { readonly kind: "done"; readonly addressing: PeekedAddressing };
+  | {
+      readonly kind: "done";
+      readonly addressing: PeekedAddressing;
+      /**
+       * Byte offset where the header part of the envelope ends: just past env:Header's end tag (or its empty-element
+       * tag), or where env:Body or the envelope's end tag starts when there is no header. bytes[0, headerEnd) is the
+       * envelope's start with every header block in it, and without the body.
+       */
+      readonly headerEnd: number;
+      /** The envelope element's name as written (e.g. "soapenv:Envelope"), to close a cut envelope with. */
+      readonly envelopeName: string;
+    };
 
 const ROUTED = new Set(["Action", "MessageID"]);
 // SOAP 1.2 Part 1 §2.2: blocks for these roles (or no role) are targeted at the ultimate receiver behind us too.
@@ -45,13 +56,14 @@ export function scanSoapHeader(bytes: Buffer, complete: boolean): HeaderScan {
   const stack: OpenElement[] = [];
   const values = new Map<string, string[]>();
   let collecting: { name: string; depth: number; text: string } | undefined;
+  let envelopeName = "";
   let i = start;
 
   const more = (): HeaderScan => {
     if (complete) throw malformed("the message ends before the end of its SOAP header");
     return { kind: "more" };
   };
-  const done = (): HeaderScan => ({ kind: "done", addressing: addressingOf(values) });
+  const done = (headerEnd: number): HeaderScan => ({ kind: "done", addressing: addressingOf(values), headerEnd, envelopeName });
 
   while (i < s.length) {
     if (s.charCodeAt(i) !== 0x3c /* < */) {
@@ -90,6 +102,7 @@ export function scanSoapHeader(bytes: Buffer, complete: boolean): HeaderScan {
     const tagEnd = findTagEnd(s, i + 1);
     if (tagEnd === -1) return more();
     const tag = s.slice(i + 1, tagEnd);
+    const tagStart = i;
     i = tagEnd + 1;
 
     if (tag.startsWith("/")) {
@@ -102,7 +115,8 @@ export function scanSoapHeader(bytes: Buffer, complete: boolean): HeaderScan {
         collecting = undefined;
       }
       // The end of env:Header (depth 2) or of the envelope itself: every header block has been seen.
-      if (stack.length <= 1) return done();
+      if (stack.length === 1) return done(i);
+      if (stack.length === 0) return done(tagStart);
       continue;
     }
 
@@ -119,11 +133,14 @@ export function scanSoapHeader(bytes: Buffer, complete: boolean): HeaderScan {
     if (ns === undefined) throw malformed(`the namespace prefix "${prefix}" is not declared`);
     const depth = stack.length + 1;
 
-    if (depth === 1) checkEnvelope(ns, local);
+    if (depth === 1) {
+      checkEnvelope(ns, local);
+      envelopeName = name;
+    }
     if (depth === 2) {
       // SOAP 1.2 Part 1 §5.1: env:Header comes first; the first other child (env:Body) means there are no more headers.
-      if (ns !== NS.soap12 || local !== "Header") return done();
-      if (selfClosing) return done();
+      if (ns !== NS.soap12 || local !== "Header") return done(tagStart);
+      if (selfClosing) return done(i);
     }
     if (depth === 3 && !collecting && ns === NS.wsa && ROUTED.has(local) && isForUltimateReceiver(attributes, prefixes)) {
       if (selfClosing) push(values, local, "");

@@ -1,4 +1,4 @@
-import { SoapError, createSoapPeek, type HeaderScan, type PeekedSoapMessage, type SoapPeek } from "@opendsp/soap";
+import { SoapError, createSoapPeek, type PeekScan, type PeekedSoapMessage, type SoapPeek } from "@opendsp/soap";
 import type { IncomingMessage } from "node:http";
 
 /**
@@ -25,11 +25,11 @@ export function peekSoapRequest(req: IncomingMessage, contentType: string | unde
       resolve(peeked);
     };
     const rest = (): AsyncIterable<Buffer> => withPrefix(peek.bytes(), ended ? undefined : req);
-    const routed = (scan: HeaderScan): void => {
+    const routed = (scan: PeekScan): void => {
       if (scan.kind === "more") return;
       const prefix = peek.bytes();
       const whole = ended || prefix.length === options.contentLength;
-      settle({ ok: true, format: peek.format, addressing: scan.addressing, body: rest(), ...(whole ? { whole: prefix } : {}) });
+      settle({ ok: true, format: peek.format, addressing: scan.addressing, headerBytes: scan.headerBytes, body: rest(), ...(whole ? { whole: prefix } : {}) });
     };
     const refused = (err: unknown): void => settle({ ok: false, error: asSoapError(err), body: rest() });
     function onData(chunk: Buffer): void {

@@ -1,0 +1,89 @@
+import { X509Certificate, type KeyObject } from "node:crypto";
+import { readAssertionClaims } from "./assertion-claims.reader.js";
+import { verifyAssertionSignature } from "./assertion-signature.verifier.js";
+import { descendantsNamed } from "./dom-elements.js";
+import { readHeaderDocument } from "./security-header.reader.js";
+import type { XuaIdentity } from "./xua-identity.js";
+import { XUA_NS } from "./xua-names.js";
+import { XuaError } from "./xua-error.js";
+
+export interface XuaVerifierOptions {
+  /** PEM certificates of the identity providers whose signatures are accepted; nothing else is trusted. */
+  readonly trustedCertificates: readonly string[];
+  /** Accepted saml2:Audience values (this gateway's identifiers). */
+  readonly audiences: readonly string[];
+  /** Clock skew allowed on NotBefore / NotOnOrAfter, in seconds (default 60). */
+  readonly clockSkewSeconds?: number;
+}
+
+export interface VerifyXuaAssertionOptions extends XuaVerifierOptions {
+  /** The time to check validity at (default: now). */
+  readonly now?: Date;
+}
+
+export interface XuaVerifier {
+  /**
+   * Verifies the XUA assertion in the wsse:Security header of a SOAP 1.2 envelope, given whole or as a prefix holding
+   * its complete env:Header (a peek's `headerBytes`). Throws an XuaError with a stable code when it is refused.
+   */
+  verify(input: Buffer | string, now?: Date): XuaIdentity;
+}
+
+export const DEFAULT_XUA_CLOCK_SKEW_SECONDS = 60;
+
+interface TrustedSigner {
+  readonly key: KeyObject;
+  readonly validFrom: number;
+  readonly validTo: number;
+}
+
+/** Checks the configuration once (certificates parsed, audiences present); throws XuaError XUA_CONFIG if unusable. */
+export function createXuaVerifier(options: XuaVerifierOptions): XuaVerifier {
+  if (options.trustedCertificates.length === 0) throw new XuaError("XUA_CONFIG", "No trusted identity-provider certificate is configured");
+  if (options.audiences.length === 0 || options.audiences.some((a) => a.trim() === "")) {
+    throw new XuaError("XUA_CONFIG", "The accepted audiences must be a non-empty list of non-empty values");
+  }
+  const clockSkewSeconds = options.clockSkewSeconds ?? DEFAULT_XUA_CLOCK_SKEW_SECONDS;
+  if (!Number.isFinite(clockSkewSeconds) || clockSkewSeconds < 0) throw new XuaError("XUA_CONFIG", "clockSkewSeconds must be a number of seconds, 0 or more");
+  const trusted: TrustedSigner[] = options.trustedCertificates.map((pem, index) => {
+    let certificate: X509Certificate;
+    try {
+      certificate = new X509Certificate(pem);
+    } catch (err) {
+      throw new XuaError("XUA_CONFIG", `Trusted certificate #${index + 1} is not a PEM X.509 certificate`, { cause: err });
+    }
+    const validFrom = Date.parse(certificate.validFrom);
+    const validTo = Date.parse(certificate.validTo);
+    if (Number.isNaN(validFrom) || Number.isNaN(validTo)) throw new XuaError("XUA_CONFIG", `Trusted certificate #${index + 1} has an unreadable validity period`);
+    return { key: certificate.publicKey, validFrom, validTo };
+  });
+  const audiences = new Set(options.audiences);
+
+  return {
+    verify(input, now = new Date()) {
+      const header = readHeaderDocument(input);
+      if (header.securityHeaders.length === 0) throw new XuaError("XUA_MISSING", "The request has no wsse:Security header");
+      // ITI TF-2b 3.40.4.1: one assertion identifies the user. Any other saml2:Assertion anywhere in the header (a
+      // second one in Security, one hidden in another block or inside the signature) is a wrapping attempt.
+      const assertions = descendantsNamed(header.document, XUA_NS.saml2, "Assertion");
+      if (assertions.length > 1) throw new XuaError("XUA_WRAPPED", "The SOAP header holds more than one SAML assertion");
+      const assertion = assertions[0];
+      if (assertion === undefined && header.securityHeaders.some((security) => descendantsNamed(security, XUA_NS.saml2, "EncryptedAssertion").length > 0)) {
+        // SAML 2.0 Core §2.3.4: decrypting needs a key of ours that the IdP encrypts to; XUA (ITI TF-2b 3.40) does not require it.
+        throw new XuaError("XUA_MISSING", "Encrypted assertions are not accepted: send the signed assertion in clear over TLS");
+      }
+      if (assertion === undefined || !header.securityHeaders.some((security) => security === assertion.parentNode)) {
+        throw new XuaError("XUA_MISSING", "The wsse:Security header holds no SAML 2.0 assertion");
+      }
+      // RFC 5280 §4.1.2.5: an identity provider's certificate vouches for its signatures only within its validity period.
+      const trustedKeys = trusted.filter((t) => t.validFrom <= now.getTime() && now.getTime() <= t.validTo).map((t) => t.key);
+      const signedXml = verifyAssertionSignature(header.xml, header.document, assertion, trustedKeys);
+      return readAssertionClaims(signedXml, { assertionId: assertion.getAttribute("ID") ?? "", audiences, now, clockSkewSeconds });
+    },
+  };
+}
+
+/** One-off form of createXuaVerifier(options).verify(input, options.now). */
+export function verifyXuaAssertion(input: Buffer | string, options: VerifyXuaAssertionOptions): XuaIdentity {
+  return createXuaVerifier(options).verify(input, options.now);
+}

@@ -14,6 +14,7 @@ export type SoapErrorCode =
   | "SOAP_ADDRESSING"
   | "SOAP_ACTION"
   | "SOAP_BODY"
+  | "SOAP_HTTP_HEADER"
   | "MTOM_MALFORMED"
   | "MTOM_TRUNCATED"
   | "MTOM_NO_ROOT"

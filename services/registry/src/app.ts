@@ -5,6 +5,7 @@ import { createHttpApp, passSoapBodiesThrough, registerSoapEndpoint, type Logger
 import { createRegisterOperation } from "./domain/register/iti-42-register.operation.js";
 import { createStoredQueryOperation } from "./domain/stored-query/iti-18-stored-query.operation.js";
 import type { RegistryDeps } from "./registry-deps.js";
+import { registerDocumentsLookupRoute } from "./routes/documents-lookup.route.js";
 import { registerHealthRoute } from "./routes/health.route.js";
 import { registerPatientRoutes } from "./routes/patients.route.js";
 
@@ -22,6 +23,7 @@ export function buildApp(deps: RegistryDeps, logger: Logger): FastifyInstance {
   const maxBytes = deps.config.REGISTRY_MAX_MESSAGE_BYTES;
   registerSoapEndpoint(app, REGISTRY_SOAP_PATH, operations, { maxRootBytes: maxBytes, maxTotalBytes: maxBytes });
   registerPatientRoutes(app, deps);
+  registerDocumentsLookupRoute(app, deps);
   registerHealthRoute(app, deps.db);
   return app;
 }

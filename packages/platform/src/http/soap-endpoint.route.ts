@@ -13,7 +13,7 @@ export function registerSoapEndpoint(
   limits: Partial<MessageLimits>,
 ): void {
   app.post(path, async (request, reply) => {
-    const response = await dispatchSoapRequest(operations, request.body as Readable, request.headers["content-type"], limits);
+    const response = await dispatchSoapRequest(operations, request.body as Readable, request.headers["content-type"], limits, request.headers);
     request.log.info({ action: response.action, status: response.status, fault: response.fault?.code }, "soap request");
     // A request refused before it was read to its end cannot share the connection with the next one.
     if (!request.raw.complete) void reply.header("connection", "close");

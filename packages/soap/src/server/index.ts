@@ -1,5 +1,6 @@
 export {
   dispatchSoapRequest,
+  type SoapHttpHeaders,
   type SoapHttpResponse,
   type SoapOperation,
   type SoapReply,

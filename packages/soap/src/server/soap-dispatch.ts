@@ -9,10 +9,18 @@ import type { MessageLimits } from "../mtom/limits.js";
 import type { ByteSource } from "../mtom/multipart-parser.js";
 import { buildMtomMessage, type MtomAttachmentSource } from "../mtom/write-mtom.js";
 
+/** HTTP request headers as Node gives them: lower-case names, repeated headers as arrays. */
+export type SoapHttpHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
 /** A received SOAP request: its envelope and HTTP body (attachments not read yet, MTOM or not). */
 export interface SoapRequest {
   readonly envelope: SoapEnvelope;
   readonly http: SoapHttpBody;
+  /**
+   * The HTTP request's headers, for operations that take part of their input from the transport (a restriction
+   * set by the gateway in front of the service); empty when the caller gave none.
+   */
+  readonly httpHeaders: SoapHttpHeaders;
 }
 
 /** A reply body and, for MTOM answers (ITI-43), the parts its xop:Includes refer to. */
@@ -50,6 +58,7 @@ export async function dispatchSoapRequest(
   source: ByteSource,
   contentType: string | undefined,
   limits: Partial<MessageLimits> = {},
+  httpHeaders: SoapHttpHeaders = {},
 ): Promise<SoapHttpResponse> {
   let relatesTo: string | undefined;
   let action: string | undefined;
@@ -61,7 +70,7 @@ export async function dispatchSoapRequest(
     action = requireAddressing(envelope.addressing, { expectedActions: [...operations.keys()] });
     const operation = operations.get(action);
     if (!operation) throw new Error(`no operation for ${action}`);
-    const reply = await operation.handle({ envelope, http });
+    const reply = await operation.handle({ envelope, http, httpHeaders });
     await http.drain();
     const answer = buildSoapResponse({ request: envelope.addressing, action: operation.responseAction, body: reply.body });
     if (http.format === "mtom" || (reply.attachments?.length ?? 0) > 0) {

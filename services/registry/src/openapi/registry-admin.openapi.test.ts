@@ -9,10 +9,16 @@ describe("openapi/registry-admin.json", () => {
     expect(committed).toBe(formatOpenApi(await buildRegistryAdminOpenApi()));
   });
 
-  it("describes the three admin operations with their problem responses", async () => {
-    const document = (await buildRegistryAdminOpenApi()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; summary?: string }>> };
+  it("describes the admin operations and the document lookup with their problem responses", async () => {
+    type Operation = { responses: Record<string, unknown>; summary?: string; tags?: string[]; requestBody?: unknown };
+    const document = (await buildRegistryAdminOpenApi()) as { openapi: string; paths: Record<string, Record<string, Operation>> };
     expect(document.openapi).toBe("3.1.0");
-    expect(Object.keys(document.paths).sort()).toEqual(["/api/patients/merge", "/api/patients/{patientId}"]);
+    expect(Object.keys(document.paths).sort()).toEqual(["/api/documents/lookup", "/api/patients/merge", "/api/patients/{patientId}"]);
+    const lookup = document.paths["/api/documents/lookup"]?.["post"];
+    expect(Object.keys(lookup?.responses ?? {}).sort()).toEqual(["200", "400", "500"]);
+    expect(lookup?.tags).toEqual(["documents"]);
+    expect(JSON.stringify(lookup?.requestBody)).toContain('"maxItems":1000');
+    expect(document.paths["/api/patients/merge"]?.["post"]?.tags).toEqual(["patients"]);
     expect(Object.keys(document.paths["/api/patients/{patientId}"] ?? {}).sort()).toEqual(["get", "put"]);
     expect(Object.keys(document.paths["/api/patients/merge"]?.["post"]?.responses ?? {}).sort()).toEqual(["200", "400", "404", "409", "500"]);
     for (const path of Object.values(document.paths)) for (const op of Object.values(path)) expect(op.summary).toBeTruthy();

@@ -1,13 +1,21 @@
 import swagger from "@fastify/swagger";
 import Fastify from "fastify";
 import type { RegistryDeps } from "../registry-deps.js";
+import { registerDocumentsLookupRoute } from "../routes/documents-lookup.route.js";
 import { registerPatientRoutes } from "../routes/patients.route.js";
 
 /** Where the generated document is committed, relative to the repository root (the gateway serves it at /docs). */
 export const REGISTRY_ADMIN_OPENAPI_FILE = "openapi/registry-admin.json";
 
-/** Summaries of the operations, keyed "METHOD url" as the routes are declared in routes/patients.route.ts. */
-const OPERATIONS: Readonly<Record<string, { summary: string; description: string }>> = {
+interface OperationText {
+  readonly summary: string;
+  readonly description: string;
+  /** Response descriptions that differ from RESPONSES, by status. */
+  readonly responses?: Readonly<Record<string, string>>;
+}
+
+/** Summaries of the operations, keyed "METHOD url" as the routes are declared in routes/. */
+const OPERATIONS: Readonly<Record<string, OperationText>> = {
   "PUT /api/patients/:patientId": {
     summary: "Add or update a patient id",
     description:
@@ -24,7 +32,22 @@ const OPERATIONS: Readonly<Record<string, { summary: string; description: string
       "Merges the subsumed id into the surviving one, exactly as an ITI-8 A40 does: the subsumed id's document " +
       "entries, submission sets and folders move to the surviving id. Repeating a merge is harmless.",
   },
+  "POST /api/documents/lookup": {
+    summary: "Look documents up for an ITI-43 authorization",
+    description:
+      "For each DocumentEntry registered under one of the uniqueIds (at most 1000): its patient, repository, " +
+      "availabilityStatus and the ids (XCN.1) of its authorPersons. Unknown uniqueIds are left out; a uniqueId " +
+      "registered in several submission sets gives one item per entry. Used by the gateway before it releases the " +
+      "documents of a Retrieve Document Set request; the gateway does not forward this route.",
+    responses: { "200": "The documents found", "400": "The body does not match the schema" },
+  },
 };
+
+/** The tag of a route: the resource after /api/. */
+const TAGS = [
+  { name: "patients", description: "Patient identities" },
+  { name: "documents", description: "Registered documents" },
+] as const;
 
 /**
  * The OpenAPI 3.1 document of the registry's JSON admin API, generated from the route schemas: the routes are
@@ -39,20 +62,24 @@ export async function buildRegistryAdminOpenApi(): Promise<Record<string, unknow
         title: "OpenDSP registry admin API",
         version: "1",
         description:
-          "Patient identities of the document registry, beside the ITI-8 patient identity feed (ITI TF-2a 3.8). " +
-          "Patient ids are CX values of the affinity domain (id^^^&OID&ISO), URL-encoded in paths. Errors are " +
-          "RFC 9457 problem details (application/problem+json).",
+          "Patient identities of the document registry, beside the ITI-8 patient identity feed (ITI TF-2a 3.8), and " +
+          "the document lookup the gateway authorizes Retrieve Document Set requests with. Patient ids are CX " +
+          "values of the affinity domain (id^^^&OID&ISO), URL-encoded in paths. Errors are RFC 9457 problem " +
+          "details (application/problem+json).",
       },
-      tags: [{ name: "patients", description: "Patient identities" }],
+      tags: [...TAGS],
     },
     transform: ({ schema, url, route }) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      const operation = OPERATIONS[`${methods.join(",")} ${url}`];
-      const responses = Object.fromEntries(Object.entries(schema.response ?? {}).map(([status, body]) => [status, described(status, body)]));
-      return { schema: { ...schema, response: responses, tags: ["patients"], ...(operation ?? {}) }, url };
+      const { responses: texts, ...operation } = OPERATIONS[`${methods.join(",")} ${url}`] ?? {};
+      const responses = Object.fromEntries(Object.entries(schema.response ?? {}).map(([status, body]) => [status, described(status, body, texts?.[status])]));
+      const tag = TAGS.find((t) => url.startsWith(`/api/${t.name}/`))?.name;
+      return { schema: { ...schema, response: responses, ...(tag === undefined ? {} : { tags: [tag] }), ...operation }, url };
     },
   });
-  registerPatientRoutes(app, describeOnly());
+  const deps = describeOnly();
+  registerPatientRoutes(app, deps);
+  registerDocumentsLookupRoute(app, deps);
   await app.ready();
   const document = app.swagger() as unknown as Record<string, unknown>;
   await app.close();
@@ -69,8 +96,8 @@ const RESPONSES: Readonly<Record<string, string>> = {
 };
 
 /** A response with its description; errors are RFC 9457 problem details. */
-function described(status: string, body: unknown): unknown {
-  const description = RESPONSES[status] ?? "Response";
+function described(status: string, body: unknown, text: string | undefined): unknown {
+  const description = text ?? RESPONSES[status] ?? "Response";
   if (Number(status) >= 400) return { description, content: { "application/problem+json": { schema: body } } };
   return { ...(body as object), description };
 }

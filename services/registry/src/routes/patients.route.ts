@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import Type, { type Static } from "typebox";
 import { isDomainPatientId } from "../patient-feed/affinity-patient-id.rules.js";
 import {
@@ -9,6 +9,7 @@ import {
   type MergeFailureReason,
 } from "../patient-feed/patient-identity.service.js";
 import type { RegistryDeps } from "../registry-deps.js";
+import { answerErrorsAsProblems, Problem, sendProblem } from "./problem-details.js";
 
 /*
  * The JSON admin API of the registry's patient identities, beside the ITI-8 feed (ITI TF-2a 3.8) for systems and
@@ -20,8 +21,6 @@ import type { RegistryDeps } from "../registry-deps.js";
  * Patient ids travel in URLs here, so these routes log at "warn" and above only: Fastify's per-request info lines
  * carry the URL, and patient identifiers are never logged.
  */
-
-const PROBLEM = "application/problem+json";
 
 const PatientParams = Type.Object({ patientId: Type.String({ minLength: 1, maxLength: 256, description: "The CX patient id, URL-encoded: id^^^&OID&ISO" }) });
 type PatientParams = Static<typeof PatientParams>;
@@ -49,15 +48,10 @@ const MergeReply = Type.Object({
   reassigned: Type.Object({ documentEntries: Type.Integer(), submissionSets: Type.Integer(), folders: Type.Integer() }),
 });
 
-/** RFC 9457 problem details. */
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() });
-
 const PROBLEM_TYPE = {
   invalidPatientId: { type: "urn:opendsp:problem:invalid-patient-id", title: "Not a patient id of this affinity domain", status: 400 },
-  invalidRequest: { type: "urn:opendsp:problem:invalid-request", title: "Invalid request", status: 400 },
   unknownPatient: { type: "urn:opendsp:problem:unknown-patient", title: "Unknown patient", status: 404 },
   mergeConflict: { type: "urn:opendsp:problem:merge-conflict", title: "The merge cannot be applied", status: 409 },
-  internal: { type: "urn:opendsp:problem:internal-error", title: "Internal error", status: 500 },
 } as const;
 
 const problemResponses = {
@@ -70,13 +64,7 @@ const problemResponses = {
 export function registerPatientRoutes(app: FastifyInstance, deps: RegistryDeps): void {
   // An encapsulated scope, so its error handler (problem+json) applies to these routes only.
   void app.register((scope, _options, done) => {
-    scope.setErrorHandler((error: FastifyError, request, reply) => {
-      if (error.validation || (error.statusCode !== undefined && error.statusCode < 500)) {
-        return sendProblem(reply, PROBLEM_TYPE.invalidRequest, error.validation ? `The request does not match the schema: ${error.message}` : error.message, error.statusCode ?? 400);
-      }
-      request.log.error({ errorName: error.name, error: error.message }, "patient admin API failed");
-      return sendProblem(reply, PROBLEM_TYPE.internal, "The registry could not process the request; nothing was changed");
-    });
+    answerErrorsAsProblems(scope, "patient admin API", "The registry could not process the request; nothing was changed");
 
     // Add a patient id of the affinity domain (201), or update a known one (200; a merged id is re-activated).
     scope.put<{ Params: PatientParams }>(
@@ -156,8 +144,4 @@ function mergeProblem(reply: FastifyReply, reason: MergeFailureReason): FastifyR
     case "surviving-merged":
       return sendProblem(reply, PROBLEM_TYPE.mergeConflict, "survivingId was itself merged into another patient id; merge into that one");
   }
-}
-
-function sendProblem(reply: FastifyReply, problem: { type: string; title: string; status: number }, detail: string, status: number = problem.status): FastifyReply {
-  return reply.code(status).type(PROBLEM).send({ type: problem.type, title: problem.title, status, detail });
 }

@@ -62,15 +62,18 @@ export interface SoapCallResult {
   readonly action?: string;
 }
 
+/** HTTP headers sent beside the SOAP message, as the gateway adds them (X-OpenDSP-Access). */
+export type ExtraHeaders = Readonly<Record<string, string | string[]>>;
+
 /** Sends one SOAP 1.2 request with WS-Addressing to the registry endpoint, as a document source would. */
-export async function soapCall(app: FastifyInstance, action: string, body: XmlElement): Promise<SoapCallResult> {
+export async function soapCall(app: FastifyInstance, action: string, body: XmlElement, headers: ExtraHeaders = {}): Promise<SoapCallResult> {
   const { envelope } = buildSoapRequest({ action, to: `http://localhost${REGISTRY_SOAP_PATH}`, body });
-  return postSoap(app, serializeSoapEnvelope(envelope), `application/soap+xml; charset=UTF-8; action="${action}"`);
+  return postSoap(app, serializeSoapEnvelope(envelope), `application/soap+xml; charset=UTF-8; action="${action}"`, headers);
 }
 
 /** Posts raw bytes (a captured message) to the registry endpoint and reads the answer. */
-export async function postSoap(app: FastifyInstance, payload: string | Buffer, contentType: string): Promise<SoapCallResult> {
-  const res = await app.inject({ method: "POST", url: REGISTRY_SOAP_PATH, headers: { "content-type": contentType }, payload });
+export async function postSoap(app: FastifyInstance, payload: string | Buffer, contentType: string, headers: ExtraHeaders = {}): Promise<SoapCallResult> {
+  const res = await app.inject({ method: "POST", url: REGISTRY_SOAP_PATH, headers: { ...headers, "content-type": contentType }, payload });
   const fault = parseSoapFault(res.body);
   if (fault) return { status: res.statusCode, contentType: String(res.headers["content-type"]), fault };
   const envelope = parseSoapEnvelope(res.body);

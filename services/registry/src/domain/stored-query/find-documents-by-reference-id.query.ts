@@ -17,6 +17,6 @@ export const findDocumentsByReferenceIdQuery: StoredQueryDefinition = {
   oneStatement: true,
   async run(ctx, params) {
     const filter = { ...documentEntryFilterOf(params), referenceIds: params.groups(P.deReferenceIdList) };
-    return queryMatches({ documentEntries: await findDocumentEntries(ctx.db, filter, ctx.fetchLimit, ctx.withLeaf) });
+    return queryMatches({ documentEntries: await findDocumentEntries(ctx, filter, ctx.fetchLimit, ctx.withLeaf) });
   },
 };

@@ -15,6 +15,6 @@ export const findDocumentsQuery: StoredQueryDefinition = {
   patientParam: P.dePatientId,
   oneStatement: true,
   async run(ctx, params) {
-    return queryMatches({ documentEntries: await findDocumentEntries(ctx.db, documentEntryFilterOf(params), ctx.fetchLimit, ctx.withLeaf) });
+    return queryMatches({ documentEntries: await findDocumentEntries(ctx, documentEntryFilterOf(params), ctx.fetchLimit, ctx.withLeaf) });
   },
 };

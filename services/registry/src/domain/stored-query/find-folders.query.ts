@@ -22,7 +22,7 @@ export const findFoldersQuery: StoredQueryDefinition = {
   patientParam: P.folderPatientId,
   async run(ctx, params) {
     const folders = await findFolders(
-      ctx.db,
+      ctx,
       {
         patientId: params.text(P.folderPatientId),
         statuses: params.list(P.folderStatus),

@@ -26,7 +26,7 @@ export const findSubmissionSetsQuery: StoredQueryDefinition = {
   async run(ctx, params) {
     const author = params.text(P.ssAuthorPerson);
     const sets = await findSubmissionSets(
-      ctx.db,
+      ctx,
       {
         patientId: params.text(P.ssPatientId),
         statuses: params.list(P.ssStatus),

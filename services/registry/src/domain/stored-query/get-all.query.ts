@@ -29,7 +29,7 @@ export const getAllQuery: StoredQueryDefinition = {
   async run(ctx, params) {
     const patientId = params.text(P.patientId);
     const documentEntries = await findDocumentEntries(
-      ctx.db,
+      ctx,
       {
         patientId,
         statuses: params.list(P.deStatus),
@@ -39,8 +39,8 @@ export const getAllQuery: StoredQueryDefinition = {
       },
       ctx.fetchLimit,
     );
-    const submissionSets = await findSubmissionSets(ctx.db, { patientId, statuses: params.list(P.ssStatus) }, ctx.fetchLimit);
-    const folders = await findFolders(ctx.db, { patientId, statuses: params.list(P.folderStatus) }, ctx.fetchLimit);
+    const submissionSets = await findSubmissionSets(ctx, { patientId, statuses: params.list(P.ssStatus) }, ctx.fetchLimit);
+    const folders = await findFolders(ctx, { patientId, statuses: params.list(P.folderStatus) }, ctx.fetchLimit);
     if (budgetSpent(ctx, documentEntries, submissionSets, folders)) return queryMatches({ documentEntries, submissionSets, folders });
     const associations = await associationsAmong(ctx, [...idsOf(submissionSets), ...idsOf(folders), ...idsOf(documentEntries)]);
     return queryMatches({ documentEntries, submissionSets, folders, associations });

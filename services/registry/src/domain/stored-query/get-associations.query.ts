@@ -9,6 +9,6 @@ export const getAssociationsQuery: StoredQueryDefinition = {
   name: "GetAssociations",
   params: [{ name: P.uuid, type: "texts", required: true }, ...COMMON_PARAMS],
   async run(ctx, params) {
-    return queryMatches({ associations: await findAssociations(ctx.db, { sourceOrTarget: params.list(P.uuid) }, ctx.fetchLimit) });
+    return queryMatches({ associations: await findAssociations(ctx, { sourceOrTarget: params.list(P.uuid) }, ctx.fetchLimit) });
   },
 };

@@ -15,9 +15,9 @@ export const getDocumentsAndAssociationsQuery: StoredQueryDefinition = {
   exactlyOne: [[P.deEntryUuid, P.deUniqueId]],
   singlePatient: true,
   async run(ctx, params) {
-    const documentEntries = await findDocumentEntries(ctx.db, { entryUuids: params.list(P.deEntryUuid), uniqueIds: params.list(P.deUniqueId) }, ctx.fetchLimit);
+    const documentEntries = await findDocumentEntries(ctx, { entryUuids: params.list(P.deEntryUuid), uniqueIds: params.list(P.deUniqueId) }, ctx.fetchLimit);
     if (documentEntries.length === 0 || budgetSpent(ctx, documentEntries)) return queryMatches({ documentEntries });
-    const associations = await findAssociations(ctx.db, { sourceOrTarget: idsOf(documentEntries) }, ctx.fetchLimit - documentEntries.length);
+    const associations = await findAssociations(ctx, { sourceOrTarget: idsOf(documentEntries) }, ctx.fetchLimit - documentEntries.length);
     return queryMatches({ documentEntries, associations });
   },
 };

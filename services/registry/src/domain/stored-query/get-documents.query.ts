@@ -21,6 +21,6 @@ export const getDocumentsQuery: StoredQueryDefinition = {
   oneStatement: true,
   async run(ctx, params) {
     const filter = { entryUuids: params.list(P.deEntryUuid), uniqueIds: params.list(P.deUniqueId), logicalIds: params.list(P.deLogicalId) };
-    return queryMatches({ documentEntries: await findDocumentEntries(ctx.db, filter, ctx.fetchLimit, ctx.withLeaf) });
+    return queryMatches({ documentEntries: await findDocumentEntries(ctx, filter, ctx.fetchLimit, ctx.withLeaf) });
   },
 };

@@ -27,14 +27,14 @@ export const getFolderAndContentsQuery: StoredQueryDefinition = {
     const uuid = params.text(P.folderEntryUuid);
     const uniqueId = params.text(P.folderUniqueId);
     const folders = await findFolders(
-      ctx.db,
+      ctx,
       { entryUuids: uuid === undefined ? undefined : [uuid], uniqueIds: uniqueId === undefined ? undefined : [uniqueId] },
       1,
     );
     const folder = folders[0];
     if (!folder) return NO_MATCHES;
     const documentEntries = await findDocumentEntries(
-      ctx.db,
+      ctx,
       {
         memberOf: [folder.entryUuid],
         formatCodes: params.codes(P.deFormatCode),
@@ -45,7 +45,7 @@ export const getFolderAndContentsQuery: StoredQueryDefinition = {
     );
     if (documentEntries.length === 0 || budgetSpent(ctx, folders, documentEntries)) return queryMatches({ folders, documentEntries });
     const associations = await findAssociations(
-      ctx.db,
+      ctx,
       { sources: [folder.entryUuid], targets: idsOf(documentEntries), types: [ASSOCIATION_TYPE.hasMember] },
       ctx.fetchLimit,
     );

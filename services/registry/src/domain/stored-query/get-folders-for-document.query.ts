@@ -19,11 +19,11 @@ export const getFoldersForDocumentQuery: StoredQueryDefinition = {
     const uniqueId = params.text(P.deUniqueId);
     // A uniqueId names every version of a document (ITI TF-3 4.1.5), hence a list.
     const documents = await findDocumentEntries(
-      ctx.db,
+      ctx,
       { entryUuids: uuid === undefined ? undefined : [uuid], uniqueIds: uniqueId === undefined ? undefined : [uniqueId] },
       ctx.fetchLimit,
     );
     if (documents.length === 0) return NO_MATCHES;
-    return queryMatches({ folders: await findFolders(ctx.db, { containing: idsOf(documents) }, ctx.fetchLimit) });
+    return queryMatches({ folders: await findFolders(ctx, { containing: idsOf(documents) }, ctx.fetchLimit) });
   },
 };

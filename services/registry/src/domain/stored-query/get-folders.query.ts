@@ -17,6 +17,6 @@ export const getFoldersQuery: StoredQueryDefinition = {
   singlePatient: true,
   async run(ctx, params) {
     const filter = { entryUuids: params.list(P.folderEntryUuid), uniqueIds: params.list(P.folderUniqueId), logicalIds: params.list(P.folderLogicalId) };
-    return queryMatches({ folders: await findFolders(ctx.db, filter, ctx.fetchLimit) });
+    return queryMatches({ folders: await findFolders(ctx, filter, ctx.fetchLimit) });
   },
 };

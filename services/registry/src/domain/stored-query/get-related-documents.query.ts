@@ -27,18 +27,18 @@ export const getRelatedDocumentsQuery: StoredQueryDefinition = {
     const uuid = params.text(P.deEntryUuid);
     const uniqueId = params.text(P.deUniqueId);
     const focus = await findDocumentEntries(
-      ctx.db,
+      ctx,
       { entryUuids: uuid === undefined ? undefined : [uuid], uniqueIds: uniqueId === undefined ? undefined : [uniqueId] },
       ctx.fetchLimit,
     );
     if (focus.length === 0) return NO_MATCHES;
     const focusIds = new Set(idsOf(focus));
-    const links = await findAssociations(ctx.db, { sourceOrTarget: [...focusIds], types: associationTypeUrns(params.list(P.associationTypes) ?? []) }, ctx.fetchLimit);
+    const links = await findAssociations(ctx, { sourceOrTarget: [...focusIds], types: associationTypeUrns(params.list(P.associationTypes) ?? []) }, ctx.fetchLimit);
     if (budgetSpent(ctx, focus, links)) return queryMatches({ documentEntries: focus, associations: links });
     const otherEnd = (a: { sourceUuid: string; targetUuid: string }): string => (focusIds.has(a.sourceUuid) ? a.targetUuid : a.sourceUuid);
     const candidates = [...new Set(links.map(otherEnd))].filter((id) => !focusIds.has(id));
     if (candidates.length === 0) return NO_MATCHES;
-    const related = await findDocumentEntries(ctx.db, { entryUuids: candidates, objectTypes: documentTypesOf(params) }, ctx.fetchLimit);
+    const related = await findDocumentEntries(ctx, { entryUuids: candidates, objectTypes: documentTypesOf(params) }, ctx.fetchLimit);
     const relatedIds = new Set(idsOf(related));
     const associations = links.filter((a) => relatedIds.has(otherEnd(a)));
     if (associations.length === 0) return NO_MATCHES;

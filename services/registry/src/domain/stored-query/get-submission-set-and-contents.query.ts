@@ -29,14 +29,14 @@ export const getSubmissionSetAndContentsQuery: StoredQueryDefinition = {
     const uuid = params.text(P.ssEntryUuid);
     const uniqueId = params.text(P.ssUniqueId);
     const submissionSets = await findSubmissionSets(
-      ctx.db,
+      ctx,
       { entryUuids: uuid === undefined ? undefined : [uuid], uniqueIds: uniqueId === undefined ? undefined : [uniqueId] },
       1,
     );
     const ss = submissionSets[0];
     if (!ss) return NO_MATCHES;
     const documentEntries = await findDocumentEntries(
-      ctx.db,
+      ctx,
       {
         memberOf: [ss.entryUuid],
         formatCodes: params.codes(P.deFormatCode),
@@ -45,7 +45,7 @@ export const getSubmissionSetAndContentsQuery: StoredQueryDefinition = {
       },
       ctx.fetchLimit,
     );
-    const folders = await findFolders(ctx.db, { memberOf: [ss.entryUuid] }, ctx.fetchLimit);
+    const folders = await findFolders(ctx, { memberOf: [ss.entryUuid] }, ctx.fetchLimit);
     if (budgetSpent(ctx, submissionSets, documentEntries, folders)) return queryMatches({ submissionSets, documentEntries, folders });
     const objects = [ss.entryUuid, ...idsOf(folders), ...idsOf(documentEntries)];
     const associations = await associationsAmong(ctx, objects, [ASSOCIATION_TYPE.hasMember]);

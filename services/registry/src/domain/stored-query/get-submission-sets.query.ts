@@ -15,13 +15,13 @@ export const getSubmissionSetsQuery: StoredQueryDefinition = {
   singlePatient: true,
   async run(ctx, params) {
     const associations = await findAssociations(
-      ctx.db,
+      ctx,
       { targets: params.list(P.uuid), types: [ASSOCIATION_TYPE.hasMember], fromSubmissionSet: true },
       ctx.fetchLimit,
     );
     if (associations.length === 0 || budgetSpent(ctx, associations)) return queryMatches({ associations });
     const sources = [...new Set(associations.map((a) => a.sourceUuid))];
-    const submissionSets = await findSubmissionSets(ctx.db, { entryUuids: sources }, ctx.fetchLimit - associations.length);
+    const submissionSets = await findSubmissionSets(ctx, { entryUuids: sources }, ctx.fetchLimit - associations.length);
     return queryMatches({ submissionSets, associations });
   },
 };

@@ -1,25 +1,45 @@
-import { ACTION, attribute, firstAdhocQuery, parseAdhocQueryRequest, writeAdhocQueryResponse } from "@opendsp/ebxml";
+import { ACTION, attribute, firstAdhocQuery, parseAdhocQueryRequest, writeAdhocQueryResponse, type XmlElement } from "@opendsp/ebxml";
 import type { Logger } from "@opendsp/platform";
-import type { SoapOperation } from "@opendsp/soap";
+import { SoapError, type SoapOperation, type SoapRequest } from "@opendsp/soap";
 import type { RegistryDeps } from "../../registry-deps.js";
-import { refuseQuery, runStoredQuery } from "./run-stored-query.js";
+import type { AuditActor } from "../../storage/audit-outbox.repository.js";
+import type { AccessRestriction } from "../../storage/query/query-filter.types.js";
+import { ACCESS_HEADER, AccessHeaderError, parseAccessHeader } from "./access-header.parser.js";
+import { auditRefusal, refuseQuery, runStoredQuery } from "./run-stored-query.js";
 
 /**
  * ITI-18 Registry Stored Query over SOAP (ITI TF-2a 3.18): the body is a query:AdhocQueryRequest, the answer a
  * query:AdhocQueryResponse. A request that cannot be read is answered with a Failure response carrying the reason
- * (XDSRegistryError), not with a SOAP Fault.
+ * (XDSRegistryError), not with a SOAP Fault. The gateway's access restriction (X-OpenDSP-Access) is read first: a
+ * malformed one is a Sender Fault, since the request is not the one the gateway meant to let through and running it
+ * unrestricted could show what it meant to hide.
  */
 export function createStoredQueryOperation(deps: RegistryDeps, log?: Logger): SoapOperation {
   return {
     responseAction: ACTION.iti18.response,
-    async handle({ envelope }) {
+    async handle({ envelope, httpHeaders }) {
       const actor = { replyTo: envelope.addressing.replyTo, messageId: envelope.addressing.messageId };
+      const access = await accessOf(deps, httpHeaders, envelope.body, actor, log);
       const parsed = parseAdhocQueryRequest(envelope.body, { metadataError: "XDSRegistryError" });
-      if (parsed.ok) return { body: writeAdhocQueryResponse(await runStoredQuery(deps, parsed.value, actor, log)) };
-      // The audit row still names the query when the AdhocQuery element could be found.
-      const query = firstAdhocQuery(envelope.body);
-      const queryId = (query && attribute(query, "id")) ?? "";
-      return { body: writeAdhocQueryResponse(await refuseQuery(deps, parsed.errors, { queryId, returnType: "" }, actor, log)) };
+      if (parsed.ok) return { body: writeAdhocQueryResponse(await runStoredQuery(deps, parsed.value, access, actor, log)) };
+      return { body: writeAdhocQueryResponse(await refuseQuery(deps, parsed.errors, { queryId: queryIdOf(envelope.body), returnType: "" }, actor, log)) };
     },
   };
+}
+
+/** The restriction of the request, or a SOAP Fault (Sender) when its header is malformed; the refusal is audited. */
+async function accessOf(deps: RegistryDeps, headers: SoapRequest["httpHeaders"], body: XmlElement, actor: AuditActor, log?: Logger): Promise<AccessRestriction | undefined> {
+  try {
+    return parseAccessHeader(headers[ACCESS_HEADER]);
+  } catch (err) {
+    if (!(err instanceof AccessHeaderError)) throw err;
+    await auditRefusal(deps, [err.code], { queryId: queryIdOf(body), returnType: "" }, actor, log);
+    throw new SoapError("SOAP_HTTP_HEADER", `The access restriction is malformed: ${err.message}`, { faultCode: "Sender", cause: err });
+  }
+}
+
+/** The audit row still names the query when the AdhocQuery element can be found. */
+function queryIdOf(body: XmlElement): string {
+  const query = firstAdhocQuery(body);
+  return (query && attribute(query, "id")) ?? "";
 }

@@ -10,8 +10,8 @@ import { idsOf, type QueryContext } from "./stored-query.definition.js";
  */
 export async function associationsAmong(ctx: QueryContext, objectIds: readonly string[], types?: readonly string[]): Promise<AssociationMatch[]> {
   if (objectIds.length === 0) return [];
-  const direct = await findAssociations(ctx.db, { sources: objectIds, targets: objectIds, types }, ctx.fetchLimit);
+  const direct = await findAssociations(ctx, { sources: objectIds, targets: objectIds, types }, ctx.fetchLimit);
   if (direct.length === 0 || direct.length >= ctx.fetchLimit) return direct;
-  const onAssociations = await findAssociations(ctx.db, { sources: objectIds, targets: idsOf(direct), types }, ctx.fetchLimit - direct.length);
+  const onAssociations = await findAssociations(ctx, { sources: objectIds, targets: idsOf(direct), types }, ctx.fetchLimit - direct.length);
   return [...direct, ...onAssociations];
 }

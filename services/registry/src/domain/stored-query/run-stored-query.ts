@@ -2,7 +2,7 @@ import { RETURN_TYPE, xdsError, type AdhocQueryRequest, type OutgoingAdhocQueryR
 import type { Logger } from "@opendsp/platform";
 import { appendAuditEvent, type AuditActor } from "../../storage/audit-outbox.repository.js";
 import type { RegistryDeps } from "../../registry-deps.js";
-import type { QueryDb } from "../../storage/query/query-filter.types.js";
+import type { AccessRestriction, QueryDb } from "../../storage/query/query-filter.types.js";
 import { readQueryParameters } from "./query-parameters.js";
 import { STORED_QUERIES } from "./stored-query.catalog.js";
 import { matchCount, type QueryMatches, type StoredQueryDefinition } from "./stored-query.definition.js";
@@ -17,7 +17,7 @@ import { failureResponse, resultObjects, successResponse } from "./stored-query-
 export const OBJECT_REF_CAP_FACTOR = 10;
 
 /** What the audit row says about one query: ids and codes only, never metadata content. */
-interface QueryAudit {
+export interface QueryAudit {
   readonly queryId: string;
   readonly returnType: string;
   readonly patientId?: string | undefined;
@@ -27,8 +27,15 @@ interface QueryAudit {
  * ITI-18 Registry Stored Query: finds the stored query, reads its parameters, runs it and builds the answer from
  * one snapshot of the registry (one statement, or one REPEATABLE READ transaction for composite queries), the
  * audit row written before the answer leaves. Refusals get their own audit row; every outcome is audited.
+ * `access` (the gateway's restriction, undefined for none) is applied inside the SQL of every read.
  */
-export async function runStoredQuery(deps: RegistryDeps, request: AdhocQueryRequest, actor: AuditActor, log?: Logger): Promise<OutgoingAdhocQueryResponse> {
+export async function runStoredQuery(
+  deps: RegistryDeps,
+  request: AdhocQueryRequest,
+  access: AccessRestriction | undefined,
+  actor: AuditActor,
+  log?: Logger,
+): Promise<OutgoingAdhocQueryResponse> {
   const queryId = request.query.id;
   const returnType = request.returnType;
   const definition = STORED_QUERIES.get(queryId);
@@ -54,7 +61,7 @@ export async function runStoredQuery(deps: RegistryDeps, request: AdhocQueryRequ
     definition.oneStatement === true ? work(deps.db) : deps.db.transaction().setIsolationLevel("repeatable read").execute(work);
   try {
     return await inSnapshot(async (tx) => {
-      const found = await definition.run({ db: tx, fetchLimit: cap + 1, withLeaf }, read.params);
+      const found = await definition.run({ db: tx, access, fetchLimit: cap + 1, withLeaf }, read.params);
       const errors = resultErrors(definition, found, cap);
       const patientId = namedPatient ?? singlePatientOf(found);
       if (errors.length > 0) {
@@ -68,7 +75,7 @@ export async function runStoredQuery(deps: RegistryDeps, request: AdhocQueryRequ
         outcome: "success",
         patientId,
         actor,
-        detail: { queryId, queryName: definition.name, returnType, resultCount: objects.length },
+        detail: { queryId, queryName: definition.name, returnType, resultCount: objects.length, restricted: access !== undefined },
       });
       // debug: the SOAP endpoint already logs one line per request.
       log?.debug({ query: definition.name, returnType, results: objects.length }, "ITI-18 answered");
@@ -89,22 +96,31 @@ export async function refuseQuery(
   actor: AuditActor,
   log?: Logger,
 ): Promise<OutgoingAdhocQueryResponse> {
-  log?.info({ codes: [...new Set(errors.map((e) => e.errorCode))] }, "ITI-18 refused");
-  try {
-    await appendAuditEvent(deps.db, failureAudit(audit, errors, actor));
-  } catch (err) {
-    log?.error({ err }, "ITI-18: the audit row of a refused query could not be written");
-  }
+  await auditRefusal(deps, errors.map((e) => e.errorCode), audit, actor, log);
   return failureResponse(errors);
 }
 
+/** Records a refused request in its own audit row; the refusal is answered whether or not the row could be written. */
+export async function auditRefusal(deps: RegistryDeps, codes: readonly string[], audit: QueryAudit, actor: AuditActor, log?: Logger): Promise<void> {
+  log?.info({ codes: [...new Set(codes)] }, "ITI-18 refused");
+  try {
+    await appendAuditEvent(deps.db, failureAuditOf(audit, codes, actor));
+  } catch (err) {
+    log?.error({ err }, "ITI-18: the audit row of a refused query could not be written");
+  }
+}
+
 function failureAudit(audit: QueryAudit, errors: readonly XdsError[], actor: AuditActor) {
+  return failureAuditOf(audit, errors.map((e) => e.errorCode), actor);
+}
+
+function failureAuditOf(audit: QueryAudit, codes: readonly string[], actor: AuditActor) {
   return {
     transaction: "ITI-18" as const,
     outcome: "failure" as const,
     patientId: audit.patientId,
     actor,
-    detail: { queryId: audit.queryId, returnType: audit.returnType, errorCodes: [...new Set(errors.map((e) => e.errorCode))] },
+    detail: { queryId: audit.queryId, returnType: audit.returnType, errorCodes: [...new Set(codes)] },
   };
 }
 

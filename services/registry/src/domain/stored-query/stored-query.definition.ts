@@ -1,9 +1,11 @@
-import type { AssociationMatch, PatientObjectMatch, QueryDb } from "../../storage/query/query-filter.types.js";
+import type { AssociationMatch, PatientObjectMatch, QueryReader } from "../../storage/query/query-filter.types.js";
 import type { ParamSpec, QueryParams } from "./query-parameters.js";
 
-/** What a stored query runs with: the transaction of its audit row and the per-call row budget. */
-export interface QueryContext {
-  readonly db: QueryDb;
+/**
+ * What a stored query runs with: the transaction of its audit row, the actor's access restriction (QueryReader: every
+ * finder takes the context, so no read can leave the restriction out) and the per-call row budget.
+ */
+export interface QueryContext extends QueryReader {
   /**
    * Rows a finder may return per call: one more than the result cap, so an over-large result is recognised
    * (XDSTooManyResults) without reading all of it.

@@ -21,7 +21,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RegistryDatabase } from "../../storage/registry-database.js";
 import { insertSubmission } from "../../storage/submission.repository.js";
-import { soapCall } from "../../testing/registry-harness.js";
+import { soapCall, type ExtraHeaders } from "../../testing/registry-harness.js";
 
 /** Test helpers for ITI-18: build and send stored queries, read the answers, load sample submissions. */
 
@@ -46,8 +46,8 @@ export function queryElement(queryId: string, slots: readonly Slot[], returnType
 }
 
 /** Sends an AdhocQueryRequest element through the SOAP endpoint and reads the AdhocQueryResponse. */
-export async function sendQuery(app: FastifyInstance, request: XmlElement): Promise<AdhocQueryResponse> {
-  const res = await soapCall(app, ACTION.iti18.request, request);
+export async function sendQuery(app: FastifyInstance, request: XmlElement, headers: ExtraHeaders = {}): Promise<AdhocQueryResponse> {
+  const res = await soapCall(app, ACTION.iti18.request, request, headers);
   if (res.status !== 200 || !res.body) throw new Error(`ITI-18 answered HTTP ${res.status}: ${JSON.stringify(res.fault)}`);
   if (res.action !== ACTION.iti18.response) throw new Error(`unexpected response action ${res.action ?? "(none)"}`);
   const parsed = parseAdhocQueryResponse(res.body);
@@ -55,8 +55,14 @@ export async function sendQuery(app: FastifyInstance, request: XmlElement): Prom
   return parsed.value;
 }
 
-export function storedQuery(app: FastifyInstance, queryId: string, slots: readonly Slot[], returnType: string = RETURN_TYPE.leafClass): Promise<AdhocQueryResponse> {
-  return sendQuery(app, queryElement(queryId, slots, returnType));
+export function storedQuery(
+  app: FastifyInstance,
+  queryId: string,
+  slots: readonly Slot[],
+  returnType: string = RETURN_TYPE.leafClass,
+  headers: ExtraHeaders = {},
+): Promise<AdhocQueryResponse> {
+  return sendQuery(app, queryElement(queryId, slots, returnType), headers);
 }
 
 /** A NIST testkit query.xml with its $placeholders$ replaced. */

@@ -1,6 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { RegistryDatabase } from "../registry-database.js";
-import type { CodeMatch, DocumentEntryFilter, PatientObjectMatch, QueryDb } from "./query-filter.types.js";
+import { documentEntryVisible } from "./access-conditions.js";
+import type { CodeMatch, DocumentEntryFilter, PatientObjectMatch, QueryReader } from "./query-filter.types.js";
 import { anyOf, codeIn, inRange, likeAny, linkedByHasMember } from "./sql-conditions.js";
 
 type DeScope = ExpressionBuilder<RegistryDatabase & { de: RegistryDatabase["document_entry"] }, "de">;
@@ -9,10 +10,12 @@ type DeScope = ExpressionBuilder<RegistryDatabase & { de: RegistryDatabase["docu
  * DocumentEntries matching every given filter, in registration order, at most `limit` of them, with their LeafClass
  * columns when `withLeaf`. The patient and
  * status come first so PostgreSQL starts from the document_entry_patient index; codes, authors and reference ids of
- * the multi-valued attributes are EXISTS subqueries on their own tables, never rows read into memory.
+ * the multi-valued attributes are EXISTS subqueries on their own tables, never rows read into memory. Only entries
+ * the reader's access restriction shows are matched (access-conditions.ts).
  */
-export async function findDocumentEntries(db: QueryDb, f: DocumentEntryFilter, limit: number, withLeaf = false): Promise<PatientObjectMatch[]> {
-  let q = db.selectFrom("document_entry as de").select(["de.entry_uuid", "de.patient_id"]);
+export async function findDocumentEntries(reader: QueryReader, f: DocumentEntryFilter, limit: number, withLeaf = false): Promise<PatientObjectMatch[]> {
+  let q = reader.db.selectFrom("document_entry as de").select(["de.entry_uuid", "de.patient_id"]);
+  if (reader.access) q = q.where(documentEntryVisible("de", reader.access));
   if (f.patientId !== undefined) q = q.where("de.patient_id", "=", f.patientId);
   if (f.statuses) q = q.where(anyOf("de.status", f.statuses));
   if (f.entryUuids) q = q.where(anyOf("de.entry_uuid", f.entryUuids));

@@ -1,12 +1,15 @@
-import type { FolderFilter, PatientObjectMatch, QueryDb } from "./query-filter.types.js";
+import { patientObjectVisible } from "./access-conditions.js";
+import type { FolderFilter, PatientObjectMatch, QueryReader } from "./query-filter.types.js";
 import { anyOf, codeIn, inRange, linkedByHasMember } from "./sql-conditions.js";
 
 /**
  * Folders matching every given filter, in registration order, at most `limit`. Patient and status first
- * (folder_patient index); each Slot of $XDSFolderCodeList is one EXISTS on folder_code (AND of ORs).
+ * (folder_patient index); each Slot of $XDSFolderCodeList is one EXISTS on folder_code (AND of ORs). Only folders
+ * of the patients the reader's access restriction shows are matched.
  */
-export async function findFolders(db: QueryDb, f: FolderFilter, limit: number): Promise<PatientObjectMatch[]> {
-  let q = db.selectFrom("folder as fd").select(["fd.entry_uuid", "fd.patient_id"]);
+export async function findFolders(reader: QueryReader, f: FolderFilter, limit: number): Promise<PatientObjectMatch[]> {
+  let q = reader.db.selectFrom("folder as fd").select(["fd.entry_uuid", "fd.patient_id"]);
+  if (reader.access) q = q.where(patientObjectVisible("fd", reader.access));
   if (f.patientId !== undefined) q = q.where("fd.patient_id", "=", f.patientId);
   if (f.statuses) q = q.where(anyOf("fd.status", f.statuses));
   if (f.entryUuids) q = q.where(anyOf("fd.entry_uuid", f.entryUuids));

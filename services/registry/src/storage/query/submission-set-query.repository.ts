@@ -1,12 +1,16 @@
-import type { PatientObjectMatch, QueryDb, SubmissionSetFilter } from "./query-filter.types.js";
+import { patientObjectVisible } from "./access-conditions.js";
+import type { PatientObjectMatch, QueryReader, SubmissionSetFilter } from "./query-filter.types.js";
 import { anyOf, codeIn, inRange, likeAny } from "./sql-conditions.js";
 
 /**
  * SubmissionSets matching every given filter, in registration order, at most `limit`. Patient and status first
- * (submission_set_patient index), authors through an EXISTS subquery on submission_set_author.
+ * (submission_set_patient index), authors through an EXISTS subquery on submission_set_author. Only submission
+ * sets of the patients the reader's access restriction shows are matched; a set holding hidden documents is still
+ * shown (only those documents and their associations are not).
  */
-export async function findSubmissionSets(db: QueryDb, f: SubmissionSetFilter, limit: number): Promise<PatientObjectMatch[]> {
-  let q = db.selectFrom("submission_set as ss").select(["ss.entry_uuid", "ss.patient_id"]);
+export async function findSubmissionSets(reader: QueryReader, f: SubmissionSetFilter, limit: number): Promise<PatientObjectMatch[]> {
+  let q = reader.db.selectFrom("submission_set as ss").select(["ss.entry_uuid", "ss.patient_id"]);
+  if (reader.access) q = q.where(patientObjectVisible("ss", reader.access));
   if (f.patientId !== undefined) q = q.where("ss.patient_id", "=", f.patientId);
   if (f.statuses) q = q.where(anyOf("ss.status", f.statuses));
   if (f.entryUuids) q = q.where(anyOf("ss.entry_uuid", f.entryUuids));

@@ -151,6 +151,14 @@ describe("callers that are not a registered system", () => {
     expect(recorded[0]?.["x-opendsp-system"]).toBeUndefined();
   });
 
+  it("a client-sent X-OpenDSP-System never reaches a service through the JSON APIs either", async () => {
+    recorded = [];
+    const answer = await sendOverTls(client(pki.laboratory), `${optional.address}/api/patients/x`, { headers: { "X-OpenDSP-System": "lab-1" } });
+    expect(answer.status).toBe(200);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]?.["x-opendsp-system"]).toBeUndefined();
+  });
+
   it("no certificate is refused in the handshake under 'required'", async () => {
     recorded = [];
     await expectRefusedConnection(iti(required.registryUrl, client(), ACTION.iti18.request), "no certificate");

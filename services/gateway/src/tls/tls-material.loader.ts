@@ -52,7 +52,8 @@ export async function loadGatewayTls(files: GatewayTlsFiles): Promise<GatewayTls
       cert,
       key,
       ca: caCertificates,
-      // ATNA Secure Node (ITI TF-2a 3.19.6.2, BCP 195): TLS 1.2 at least; Node's default cipher list keeps to BCP 195's suites.
+      // ATNA Secure Node (ITI TF-2a 3.19.6.2, BCP 195): TLS 1.2 at least; Node's default cipher list includes the
+      // suites BCP 195 recommends.
       minVersion: "TLSv1.2",
       requestCert: true,
       // "optional": the handshake completes without a certificate; one that fails verification is refused by the

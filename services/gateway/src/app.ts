@@ -1,6 +1,6 @@
 import { createHttpApp, type Logger } from "@opendsp/platform";
 import type { FastifyInstance } from "fastify";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { SOAP_ROUTES } from "./domain/routing/soap-routes.js";
 import type { GatewayDeps } from "./gateway-deps.js";
 import { installRequestContext } from "./request-context.js";
@@ -10,6 +10,7 @@ import { registerHealthRoute } from "./routes/health.route.js";
 import { registerMetricsRoute } from "./routes/metrics.route.js";
 import { createSoapEndpointHandler } from "./routes/soap-endpoint.handler.js";
 import { registerWsdlRoute } from "./routes/wsdl.route.js";
+import { createGatewayHttpsServer } from "./tls/https-server.factory.js";
 
 /** Fastify's defaults for a server it creates itself: keep-alive 72 s, no limit on a request's duration. */
 const KEEP_ALIVE_TIMEOUT_MS = 72_000;
@@ -24,9 +25,11 @@ export function buildApp(deps: GatewayDeps, logger: Logger): FastifyInstance {
   const soapEndpoint = createSoapEndpointHandler(deps);
   const app = createHttpApp(logger, {
     serverFactory: (fastifyHandler) => {
-      const server = createServer((req, res) => {
+      const handler = (req: IncomingMessage, res: ServerResponse): void => {
         if (!soapEndpoint(req, res)) fastifyHandler(req, res);
-      });
+      };
+      // HTTPS with client certificates when configured (tls/), plain HTTP otherwise.
+      const server = deps.tls === undefined ? createServer(handler) : createGatewayHttpsServer(deps.tls, handler, logger);
       // As Fastify sets up a server of its own. No overall limit on a request: an MTOM upload of GBs from a slow
       // client may take long (Node's default would cut it after 5 minutes).
       server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;

@@ -1,4 +1,4 @@
-import { loadConfig } from "@opendsp/platform";
+import { ConfigError, loadConfig } from "@opendsp/platform";
 import Type, { type Static } from "typebox";
 
 const KiB = 1024;
@@ -34,6 +34,19 @@ export const GatewayConfigSchema = Type.Object({
   /** Folders of the committed WSDL and OpenAPI documents; default: wsdl/ and openapi/ of this source tree. */
   GATEWAY_WSDL_DIR: Type.Optional(Type.String({ minLength: 1 })),
   GATEWAY_OPENAPI_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * HTTPS with client certificates (ATNA Secure Node, ITI TF-2a 3.19.6): the gateway's certificate and key, the CAs
+   * whose client certificates are accepted, and the registered calling systems. All four files or none.
+   */
+  GATEWAY_TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  GATEWAY_TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  GATEWAY_TLS_CLIENT_CA_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  GATEWAY_SYSTEMS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * "required": a connection without a trusted client certificate is refused in the handshake. "optional" (the
+   * default once TLS is on): a client may come without one, to be authenticated by an XUA assertion instead.
+   */
+  GATEWAY_TLS_CLIENT_CERT: Type.Optional(Type.Union([Type.Literal("required"), Type.Literal("optional")])),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
     { default: "info" },
@@ -42,6 +55,39 @@ export const GatewayConfigSchema = Type.Object({
 
 export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 
+/** Reads and checks the gateway's settings; a partial TLS setting is an error naming what is missing. */
 export function loadGatewayConfig(env: Readonly<Record<string, string | undefined>>): GatewayConfig {
-  return loadConfig(GatewayConfigSchema, env, "gateway");
+  const config = loadConfig(GatewayConfigSchema, env, "gateway");
+  tlsFilesOf(config);
+  return config;
+}
+
+/** Where the HTTPS material and the systems registry are, when the gateway listens with TLS. */
+export interface GatewayTlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly clientCaFile: string;
+  readonly systemsFile: string;
+  readonly clientCert: "required" | "optional";
+}
+
+const TLS_VARIABLES = ["GATEWAY_TLS_CERT_FILE", "GATEWAY_TLS_KEY_FILE", "GATEWAY_TLS_CLIENT_CA_FILE", "GATEWAY_SYSTEMS_FILE"] as const;
+
+/**
+ * The TLS files when all are set, undefined when none is. Half a TLS setting would start a gateway that is not what
+ * the operator asked for (plain HTTP, or HTTPS trusting no client), so it stops the start instead.
+ */
+export function tlsFilesOf(config: GatewayConfig): GatewayTlsFiles | undefined {
+  const missing = TLS_VARIABLES.filter((name) => config[name] === undefined);
+  if (missing.length === TLS_VARIABLES.length) {
+    if (config.GATEWAY_TLS_CLIENT_CERT !== undefined) {
+      throw new ConfigError("GATEWAY_CONFIG", `invalid gateway configuration: GATEWAY_TLS_CLIENT_CERT is set but TLS is not; also set ${TLS_VARIABLES.join(", ")}`);
+    }
+    return undefined;
+  }
+  const { GATEWAY_TLS_CERT_FILE: certFile, GATEWAY_TLS_KEY_FILE: keyFile, GATEWAY_TLS_CLIENT_CA_FILE: clientCaFile, GATEWAY_SYSTEMS_FILE: systemsFile } = config;
+  if (certFile === undefined || keyFile === undefined || clientCaFile === undefined || systemsFile === undefined) {
+    throw new ConfigError("GATEWAY_CONFIG", `invalid gateway configuration: mutual TLS is partly configured; missing ${missing.join(", ")}`);
+  }
+  return { certFile, keyFile, clientCaFile, systemsFile, clientCert: config.GATEWAY_TLS_CLIENT_CERT ?? "optional" };
 }

@@ -1,14 +1,18 @@
 import { createLogger } from "@opendsp/platform";
 import { join } from "node:path";
 import { buildApp } from "./app.js";
-import { loadGatewayConfig } from "./config.js";
+import { loadGatewayConfig, tlsFilesOf } from "./config.js";
+import { createMutualTlsStep } from "./domain/edge/mutual-tls.step.js";
+import type { EdgeStep } from "./domain/edge/edge-step.js";
 import { createUpstreams } from "./domain/upstream/upstreams.js";
+import type { GatewayDeps } from "./gateway-deps.js";
 import { createGatewayMetrics } from "./metrics/gateway-metrics.js";
+import { loadGatewayTls } from "./tls/tls-material.loader.js";
 
 const REPO_ROOT = join(import.meta.dirname, "..", "..", "..");
 
 export interface GatewayServer {
-  /** http://host:port the gateway listens on. */
+  /** http://host:port the gateway listens on, https:// when TLS is configured. */
   readonly address: string;
   /** The two SOAP endpoints. */
   readonly registryUrl: string;
@@ -17,16 +21,24 @@ export interface GatewayServer {
   close(): Promise<void>;
 }
 
-/** Starts the gateway: configuration, the services' connection pool, the HTTP endpoint. */
+/**
+ * Starts the gateway: configuration, HTTPS material and known systems when TLS is configured, the services'
+ * connection pool, the HTTP(S) endpoint.
+ */
 export async function startGatewayServer(env: Readonly<Record<string, string | undefined>> = process.env): Promise<GatewayServer> {
   const config = loadGatewayConfig(env);
   const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
+  const tlsFiles = tlsFilesOf(config);
+  const tls = tlsFiles === undefined ? undefined : await loadGatewayTls(tlsFiles);
+  // The edge pipeline, in the order of domain/edge/edge-step.ts: the calling system first.
+  const edgeSteps: EdgeStep[] = tls === undefined ? [] : [createMutualTlsStep(tls.systems, tls.clientCert)];
   const upstreams = createUpstreams(config);
-  const deps = {
+  const deps: GatewayDeps = {
     config,
     upstreams,
     metrics: createGatewayMetrics(),
-    edgeSteps: [],
+    edgeSteps,
+    ...(tls === undefined ? {} : { tls }),
     wsdlDir: config.GATEWAY_WSDL_DIR ?? join(REPO_ROOT, "wsdl"),
     openapiDir: config.GATEWAY_OPENAPI_DIR ?? join(REPO_ROOT, "openapi"),
     logger,
@@ -40,7 +52,9 @@ export async function startGatewayServer(env: Readonly<Record<string, string | u
   }
   let address: string;
   try {
-    address = await app.listen({ host: config.GATEWAY_HOST, port: config.GATEWAY_PORT });
+    // Fastify names the scheme from its own https option, which a server built by serverFactory does not set.
+    const scheme = (url: string): string => (tls === undefined ? url : url.replace(/^http:/, "https:"));
+    address = scheme(await app.listen({ host: config.GATEWAY_HOST, port: config.GATEWAY_PORT, listenTextResolver: (at) => `Server listening at ${scheme(at)}` }));
   } catch (err) {
     await app.close().catch(() => undefined);
     await upstreams.close();
@@ -49,7 +63,16 @@ export async function startGatewayServer(env: Readonly<Record<string, string | u
   const registryUrl = `${address}/xds/registry`;
   const repositoryUrl = `${address}/xds/repository`;
   // "soap" names the first SOAP endpoint, as every service's listening line does (test and bench launchers read it).
-  logger.info({ soap: registryUrl, repository: repositoryUrl, registryUpstream: config.REGISTRY_URL, repositoryUpstream: config.REPOSITORY_URL }, "gateway listening");
+  logger.info(
+    {
+      soap: registryUrl,
+      repository: repositoryUrl,
+      registryUpstream: config.REGISTRY_URL,
+      repositoryUpstream: config.REPOSITORY_URL,
+      ...(tls === undefined ? {} : { clientCertificates: tls.clientCert, knownSystems: tls.systems.size }),
+    },
+    "gateway listening",
+  );
   const listening = app;
   return {
     address,

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Readable } from "node:stream";
 import { request as upstreamRequest, type Dispatcher } from "undici";
 import { BodyTooLargeError, cappedBody } from "../domain/upstream/capped-body.js";
-import { endToEndHeaders, forwardedFor } from "../domain/upstream/forwarded-headers.js";
+import { SET_ON_REQUEST, endToEndHeaders, forwardedFor } from "../domain/upstream/forwarded-headers.js";
 import { describeUpstreamFailure } from "../domain/upstream/upstream-failure.js";
 import type { UpstreamName } from "../domain/routing/soap-routes.js";
 import type { GatewayConfig } from "../config.js";
@@ -66,7 +66,7 @@ async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: Fas
       dispatcher: upstreams.agent,
       method: request.method,
       headers: {
-        ...endToEndHeaders(request.headers, ["x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"]),
+        ...endToEndHeaders(request.headers, SET_ON_REQUEST),
         ...forwardedFor(request.headers, request.ip, request.protocol),
         "x-request-id": requestId,
       },

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { runEdgeSteps } from "../domain/edge/edge-step.js";
+import { systemOf } from "../domain/edge/mutual-tls.step.js";
 import { AnswerRelay } from "../domain/upstream/answer-relay.js";
 import { BodyTooLargeError, cappedBody, discardBody } from "../domain/upstream/capped-body.js";
 import { answerFields, forwardedRequestFields } from "../domain/upstream/forwarded-headers.js";
@@ -73,12 +74,14 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
   // One metric observation and one log line per request, once its answer is over and its outcome known (the client
   // may go away before the outcome is).
   let labels: { endpoint: UpstreamName; action: string; outcome: Outcome } | undefined;
+  // The calling system's id once the edge established it (mutual TLS), for the log line; never who the patient is.
+  let system: string | undefined = undefined;
   let closed = false;
   const account = (): void => {
     if (!closed || labels === undefined) return;
     const ms = performance.now() - start;
     metrics.observe(labels, ms / 1000);
-    logger.info({ requestId, ...labels, status: res.statusCode, ms: Math.round(ms) }, "gateway request");
+    logger.info({ requestId, ...labels, ...(system === undefined ? {} : { system }), status: res.statusCode, ms: Math.round(ms) }, "gateway request");
     labels = undefined;
   };
   const label = (action: string | undefined, outcome: Outcome): void => {
@@ -139,6 +142,7 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
   const transaction = route.transactions.find((t) => ACTION[t].request === action) ?? route.transactions[0];
   if (transaction === undefined) throw new Error(`route ${route.path} has no transactions`);
 
+  const attributes = new Map<string, unknown>();
   const decision = await runEdgeSteps(deps.edgeSteps, {
     requestId,
     upstream: route.upstream,
@@ -147,8 +151,9 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
     messageId,
     headers: req.headers,
     socket: req.socket,
-    attributes: new Map(),
+    attributes,
   });
+  system = systemOf(attributes)?.id;
   if (decision.kind === "refuse") {
     return refuse({ ...decision.fault, ...relatesTo }, `edge step ${decision.step ?? ""}: ${decision.reason}`, peeked.body, action);
   }
@@ -159,7 +164,7 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
       origin: endpoint.origin,
       path: endpoint.path,
       method: "POST",
-      headers: forwardedRequestFields(req.rawHeaders, req.headers, req.socket.remoteAddress ?? "", encrypted ? "https" : "http", requestId),
+      headers: forwardedRequestFields(req.rawHeaders, req.headers, req.socket.remoteAddress ?? "", encrypted ? "https" : "http", requestId, system),
       body: peeked.whole !== undefined && peeked.whole.length <= maxBytes ? peeked.whole : Readable.from(cappedBody(peeked.body, maxBytes), { objectMode: false }),
       headersTimeout: 0,
     },

@@ -13,8 +13,9 @@ import type { UpstreamName } from "../routing/soap-routes.js";
  * - the user's identity by an XUA assertion (ITI-40, ITI TF-2b 3.40) in the wsse:Security header;
  * - the patient's consent decision for that user and transaction.
  * A step either lets the request through (possibly adding what it learnt to `attributes` for the next steps) or
- * refuses it with a SOAP Fault; a refused request never reaches a service. The list is empty today: the gateway
- * routes only, and the services must not be reachable from anywhere but the gateway.
+ * refuses it with a SOAP Fault; a refused request never reaches a service. With TLS configured the list holds
+ * "mutual-tls" (mutual-tls.step.ts); without it the list is empty, the gateway routes only, and the services must
+ * not be reachable from anywhere but the gateway.
  */
 export interface EdgeRequest {
   /** The request id, also sent to the service in X-Request-Id. */

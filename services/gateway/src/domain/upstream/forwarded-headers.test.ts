@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerFields, endToEndHeaders, firstValue, forwardedFor, forwardedRequestFields } from "./forwarded-headers.js";
+import { SET_ON_REQUEST, answerFields, endToEndHeaders, firstValue, forwardedFor, forwardedRequestFields } from "./forwarded-headers.js";
 
 describe("endToEndHeaders", () => {
   it("drops the hop-by-hop fields of RFC 9110 §7.6.1, those named in Connection, Host and Expect", () => {
@@ -61,6 +61,18 @@ describe("forwardedRequestFields", () => {
       "x-forwarded-host", "gw:8080",
       "x-request-id", "id-1",
     ]);
+  });
+
+  it("removes a client's own X-OpenDSP-System and sets the one the edge authenticated", () => {
+    const raw = ["Content-Type", "application/soap+xml", "X-OpenDSP-System", "forged-system", "x-opendsp-system", "another"];
+    expect(forwardedRequestFields(raw, {}, "10.0.0.1", "https", "id-1")).toEqual([
+      "Content-Type", "application/soap+xml",
+      "x-forwarded-for", "10.0.0.1",
+      "x-forwarded-proto", "https",
+      "x-request-id", "id-1",
+    ]);
+    expect(forwardedRequestFields(raw, {}, "10.0.0.1", "https", "id-1", "lab-1").slice(-2)).toEqual(["x-opendsp-system", "lab-1"]);
+    expect(endToEndHeaders({ "x-opendsp-system": "forged", accept: "application/json" }, SET_ON_REQUEST)).toEqual({ accept: "application/json" });
   });
 });
 

@@ -30,27 +30,46 @@ export function endToEndHeaders(headers: IncomingHttpHeaders | Record<string, st
   return out;
 }
 
-/** Fields the gateway sets itself on a forwarded request (the id, and X-Forwarded-* extended with this hop). */
-const SET_ON_REQUEST = new Set(["x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"]);
+/**
+ * The calling system the gateway authenticated (mutual TLS), for the services' audit records. Only the gateway sets
+ * it: a client's own value would let it pass as another system, so it is always removed from what the client sent.
+ */
+export const SYSTEM_HEADER = "x-opendsp-system";
+
+/**
+ * Fields the gateway sets itself on a forwarded request (the id, X-Forwarded-* extended with this hop, the calling
+ * system); the client's own values never reach a service.
+ */
+export const SET_ON_REQUEST: readonly string[] = ["x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", SYSTEM_HEADER];
+const SET_ON_REQUEST_NAMES = new Set(SET_ON_REQUEST);
 /** Fields the gateway sets itself on an answer (Node's own Date, the request's id). */
 const SET_ON_ANSWER = new Set(["date", "x-request-id"]);
 
 /**
  * The request's header fields for the service as a flat [name, value, ...] list, straight from the raw fields as
- * received (no object is built per request): the end-to-end fields, then X-Forwarded-* and X-Request-Id.
+ * received (no object is built per request): the end-to-end fields, then X-Forwarded-*, X-Request-Id and, when the
+ * edge authenticated the calling system, X-OpenDSP-System with its id.
  */
-export function forwardedRequestFields(rawHeaders: readonly string[], headers: IncomingHttpHeaders, clientIp: string, protocol: "http" | "https", requestId: string): string[] {
+export function forwardedRequestFields(
+  rawHeaders: readonly string[],
+  headers: IncomingHttpHeaders,
+  clientIp: string,
+  protocol: "http" | "https",
+  requestId: string,
+  systemId?: string,
+): string[] {
   const named = connectionOptions(headers.connection);
   const out: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || SET_ON_REQUEST.has(lower) || (named.length > 0 && named.includes(lower))) continue;
+    if (HOP_BY_HOP.has(lower) || SET_ON_REQUEST_NAMES.has(lower) || (named.length > 0 && named.includes(lower))) continue;
     out.push(name, rawHeaders[i + 1] as string);
   }
   const forwarded = forwardedFor(headers, clientIp, protocol);
   for (const name in forwarded) out.push(name, forwarded[name] as string);
   out.push("x-request-id", requestId);
+  if (systemId !== undefined) out.push(SYSTEM_HEADER, systemId);
   return out;
 }
 

@@ -3,6 +3,7 @@ import { loadPatientRules } from "../storage/patient-rules.repository.js";
 import { insertEmergencyAccess } from "../storage/presence.repository.js";
 import type { Actor } from "./actor.js";
 import { decideAccess, type AccessAction, type AccessDecision } from "./decide-access.js";
+import { defaultRules } from "./patient-rules.js";
 
 /**
  * The decision API's work: the patient's current rules, the pure decision, and for a break-the-glass permit a
@@ -10,7 +11,7 @@ import { decideAccess, type AccessAction, type AccessDecision } from "./decide-a
  */
 export async function decide(deps: ConsentDeps, request: { actor: Actor; patientId: string; action: AccessAction }): Promise<AccessDecision> {
   const now = deps.now();
-  const rules = await loadPatientRules(deps.db, request.patientId, now);
+  const rules = (await loadPatientRules(deps.db, request.patientId, now)) ?? defaultRules(request.patientId);
   const decision = decideAccess(rules, request.actor, request.action, now, deps.policy);
   if (decision.decision === "permit" && decision.emergency) {
     await insertEmergencyAccess(deps.db, {

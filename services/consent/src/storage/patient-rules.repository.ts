@@ -1,10 +1,11 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { PatientRules, RecordState, Representative, RepresentativeRelation, RepresentativeRight } from "../domain/patient-rules.js";
 import type { ConsentDatabase } from "./consent-database.js";
+import { listRunningPresenceGrants } from "./presence.repository.js";
 
 /** The patient's rules and the lists they name: SQL only, one function per statement. */
 
-type Db = Kysely<ConsentDatabase> | Transaction<ConsentDatabase>;
+export type Db = Kysely<ConsentDatabase> | Transaction<ConsentDatabase>;
 
 export type ProfessionalList = "trust_circle_member" | "blacklist_member";
 
@@ -15,18 +16,16 @@ export interface PatientSettingsRow {
   readonly rulesVersion: number;
 }
 
-/** Everything a decision needs, with the presence grants still running at `now`; defaults for an unknown patient. */
-export async function loadPatientRules(db: Db, patientId: string, now: Date): Promise<PatientRules> {
+/** Everything a decision needs, with the presence grants still running at `now`; undefined for a patient who never set a rule. */
+export async function loadPatientRules(db: Db, patientId: string, now: Date): Promise<PatientRules | undefined> {
   const settings = await db.selectFrom("patient_rules").selectAll().where("patient_id", "=", patientId).executeTakeFirst();
-  if (!settings) {
-    return { patientId, recordState: "open", emergencyRefused: false, referringDoctor: null, trustCircle: [], blacklist: [], maskedDocumentUniqueIds: [], representatives: [], presenceGrants: [], rulesVersion: 0 };
-  }
+  if (!settings) return undefined;
   const [trustCircle, blacklist, masked, representatives, grants] = await Promise.all([
     listProfessionals(db, "trust_circle_member", patientId),
     listProfessionals(db, "blacklist_member", patientId),
     listMaskedDocuments(db, patientId),
     listRepresentatives(db, patientId),
-    listRunningGrants(db, patientId, now),
+    listRunningPresenceGrants(db, patientId, now),
   ]);
   return {
     patientId,
@@ -37,7 +36,7 @@ export async function loadPatientRules(db: Db, patientId: string, now: Date): Pr
     blacklist: blacklist.map((m) => m.professionalId),
     maskedDocumentUniqueIds: masked.map((m) => m.documentUniqueId),
     representatives,
-    presenceGrants: grants,
+    presenceGrants: grants.map((g) => ({ professionalId: g.professionalId, startsAt: g.startsAt, endsAt: g.endsAt })),
     rulesVersion: settings.rules_version,
   };
 }
@@ -153,17 +152,6 @@ export async function upsertRepresentative(
 export async function removeRepresentative(trx: Transaction<ConsentDatabase>, patientId: string, personId: string): Promise<boolean> {
   const rows = await trx.deleteFrom("representative").where("patient_id", "=", patientId).where("person_id", "=", personId).returning("person_id").execute();
   return rows.length > 0;
-}
-
-async function listRunningGrants(db: Db, patientId: string, now: Date) {
-  const rows = await db
-    .selectFrom("presence_grant")
-    .select(["professional_id", "starts_at", "ends_at"])
-    .where("patient_id", "=", patientId)
-    .where("ends_at", ">", now)
-    .where("starts_at", "<=", now)
-    .execute();
-  return rows.map((r) => ({ professionalId: r.professional_id, startsAt: r.starts_at, endsAt: r.ends_at }));
 }
 
 function rightsOf(canRead: boolean, canManage: boolean): RepresentativeRight[] {

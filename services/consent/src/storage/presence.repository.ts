@@ -34,7 +34,8 @@ export async function insertPresenceGrant(
     .execute();
 }
 
-export async function listRunningPresenceGrants(db: Kysely<ConsentDatabase>, patientId: string, now: Date) {
+/** Grants of the patient running at `now`, newest first. */
+export async function listRunningPresenceGrants(db: Kysely<ConsentDatabase> | Transaction<ConsentDatabase>, patientId: string, now: Date) {
   const rows = await db
     .selectFrom("presence_grant")
     .select(["professional_id", "organization_id", "starts_at", "ends_at"])

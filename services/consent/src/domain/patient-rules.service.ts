@@ -11,6 +11,7 @@ import {
   findRepresentative,
   type ProfessionalList,
 } from "../storage/patient-rules.repository.js";
+import { endPresenceAccess } from "../storage/presence.repository.js";
 import type { Actor } from "./actor.js";
 import { ConsentError } from "./consent-error.js";
 import type { RepresentativeRelation, RepresentativeRight } from "./patient-rules.js";
@@ -99,12 +100,16 @@ export function removeRepresentativeOf(ctx: ChangeContext, personId: string): Ch
   });
 }
 
-/** Closing keeps every rule: a reopened record has the trust circle, masks and representatives it had. */
+/**
+ * Closing keeps the patient's standing rules (a reopened record has the trust circle, masks and representatives it
+ * had) but ends presence grants and unused codes: they were given for a visit, and a reopening is not one.
+ */
 export function closeRecord(ctx: ChangeContext): ChangeResult {
   return applyRulesChange(ctx.db, ctx.patientId, ctx.actor, ctx.now, async (trx, current) => {
     if (current.recordState === "closed") throw new ConsentError("CONSENT_RECORD_STATE_CONFLICT", "the record is already closed");
     await updatePatientSettings(trx, ctx.patientId, { recordState: "closed" }, ctx.now);
-    return { changed: true, change: "record.closed", detail: { previous: current.recordState } };
+    const endedGrants = await endPresenceAccess(trx, ctx.patientId, ctx.now);
+    return { changed: true, change: "record.closed", detail: { previous: current.recordState, endedPresenceGrants: endedGrants } };
   });
 }
 

@@ -39,7 +39,7 @@ const OPERATIONS: Readonly<Record<string, { summary: string; description: string
   [`PUT ${P}/representatives/:personId`]: { tag: "rules", summary: "Add or change a representative", description: "rights: read (see the record), manage (change its access rules)." },
   [`DELETE ${P}/representatives/:personId`]: { tag: "rules", summary: "Remove a representative", description: "404 CONSENT_NOT_FOUND when not one." },
   [`GET ${P}/record`]: { tag: "record", summary: "Read the record's state", description: "open, closed or reopened." },
-  [`POST ${P}/record/close`]: { tag: "record", summary: "Close the record", description: "No new publication and no professional access at all; the patient and representatives keep read access. 409 when already closed." },
+  [`POST ${P}/record/close`]: { tag: "record", summary: "Close the record", description: "No new publication and no professional access at all; the patient and representatives keep read access. Running presence grants and unused codes end. 409 when already closed." },
   [`POST ${P}/record/reopen`]: { tag: "record", summary: "Reopen a closed record", description: "The rules are as they were before closing. 409 unless closed." },
   [`GET ${P}/changes`]: { tag: "record", summary: "List the changes to the rules", description: "Who changed what and when, with the rules version each produced; newest first, paged by limit and offset." },
   [`GET ${P}/access-grants`]: { tag: "record", summary: "List running presence grants and emergency accesses", description: "What the patient must be told: who has access through a presence code now, who broke the glass." },

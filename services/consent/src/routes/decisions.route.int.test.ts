@@ -48,6 +48,7 @@ describe.each(DATABASE_KINDS)("POST /api/consent/decisions on %s", (kind) => {
     await consent.call("PUT", patientPath(patientId, "referring-doctor"), patient, { professionalId: "dr-ref" });
     const code = (await consent.call("POST", patientPath(patientId, "presence-codes"), patient)).json<{ code: string }>().code;
     expect((await consent.call("POST", patientPath(patientId, "presence-grants"), { kind: "professional", id: "dr-present" }, { code })).statusCode).toBe(201);
+    const unused = (await consent.call("POST", patientPath(patientId, "presence-codes"), patient)).json<{ code: string }>().code;
     const professionals: Actor[] = [{ kind: "professional", id: "dr-trusted" }, { kind: "professional", id: "dr-ref" }, { kind: "professional", id: "dr-present" }, emergency];
     for (const actor of professionals) expect(await decide(actor, patientId, "read")).toMatchObject({ decision: "permit" });
 
@@ -61,7 +62,12 @@ describe.each(DATABASE_KINDS)("POST /api/consent/decisions on %s", (kind) => {
     expect(await decide(patient, patientId, "read")).toMatchObject({ decision: "permit", basis: "patient" });
 
     expect((await consent.call("POST", patientPath(patientId, "record/reopen"), patient)).json()).toMatchObject({ state: "reopened" });
+    // A code issued before the closing does not survive it.
+    expect((await consent.call("POST", patientPath(patientId, "presence-grants"), { kind: "professional", id: "dr-late" }, { code: unused })).json()).toMatchObject({ code: "CONSENT_BAD_PRESENCE_CODE" });
     expect(await decide({ kind: "professional", id: "dr-trusted" }, patientId, "read")).toMatchObject({ decision: "permit", basis: "trust-circle" });
+    expect(await decide({ kind: "professional", id: "dr-ref" }, patientId, "read")).toMatchObject({ decision: "permit", basis: "referring-doctor" });
+    // The presence grant was for a visit: closing ended it.
+    expect(await decide({ kind: "professional", id: "dr-present" }, patientId, "read")).toMatchObject({ decision: "deny", reason: "no-relationship" });
   });
 
   it("masked documents are in professionals' decisions with the author exemption, never in the patient's or a representative's", async () => {

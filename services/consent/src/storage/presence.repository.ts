@@ -24,6 +24,13 @@ export async function consumePresenceCode(trx: Transaction<ConsentDatabase>, pat
   return rows.length > 0;
 }
 
+/** Ends the patient's running grants and expires the unused codes at `now`; answers how many grants ended. */
+export async function endPresenceAccess(trx: Transaction<ConsentDatabase>, patientId: string, now: Date): Promise<number> {
+  await trx.updateTable("presence_code").set({ expires_at: now }).where("patient_id", "=", patientId).where("used_at", "is", null).where("expires_at", ">", now).execute();
+  const ended = await trx.updateTable("presence_grant").set({ ends_at: now }).where("patient_id", "=", patientId).where("ends_at", ">", now).returning("id").execute();
+  return ended.length;
+}
+
 export async function insertPresenceGrant(
   trx: Transaction<ConsentDatabase>,
   grant: { patientId: string; professionalId: string; organizationId: string | null; startsAt: Date; endsAt: Date },

@@ -2,9 +2,9 @@ import { createHmac, randomInt } from "node:crypto";
 
 /**
  * Presence codes: 8 characters from an alphabet without look-alikes (no 0/O, no 1/I/L), read aloud or typed by
- * the professional from the patient's phone. 31^8 ≈ 8.5·10^11 codes: with the
- * lockout (5 wrong codes per patient, 20 in all per professional, per window) guessing has no practical chance,
- * while 6 digits (10^6) would leave one in 200 000 per lockout window.
+ * the professional from the patient's phone. 31^8 ≈ 8.5·10^11 codes: with the lockout (by default 5 wrong codes
+ * per patient, 20 in all per professional, per window) guessing has no practical chance, while 6 digits (10^6)
+ * would leave one chance in 200 000 per lockout window.
  */
 export const PRESENCE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 export const PRESENCE_CODE_LENGTH = 8;

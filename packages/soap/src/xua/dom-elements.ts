@@ -1,12 +1,12 @@
-import { createRequire } from "node:module";
+import xmldomParser from "@xmldom/xmldom/lib/dom-parser.js";
 
 /**
  * The few DOM operations the XUA code needs, on @xmldom/xmldom 0.8 (the version xml-crypto parses with, so nodes
  * can be handed to it). Elements are matched by namespace URI and local name, never by prefix.
  *
  * xmldom's type declarations pull the browser DOM library into the whole program (`/// <reference lib="dom" />`),
- * which breaks Node's own fetch and stream types elsewhere; so the module is loaded untyped and described by the
- * minimal interfaces below.
+ * which breaks Node's own fetch and stream types elsewhere; so its parser module is imported untyped
+ * (xmldom-dom-parser.d.ts) and described by the minimal interfaces below.
  */
 
 export interface DomNode {
@@ -53,7 +53,8 @@ interface XmldomModule {
   };
 }
 
-const { DOMParser } = createRequire(import.meta.url)("@xmldom/xmldom") as XmldomModule;
+// A static import, so that bundles (the command-line tool's single file) carry the parser with them.
+const { DOMParser } = xmldomParser as XmldomModule;
 
 const ELEMENT_NODE = 1;
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Readable } from "node:stream";
 import { request as upstreamRequest, type Dispatcher } from "undici";
 import { BodyTooLargeError, cappedBody } from "../domain/upstream/capped-body.js";
-import { SET_ON_REQUEST, endToEndHeaders, forwardedFor } from "../domain/upstream/forwarded-headers.js";
+import { endToEndHeaders, forwardedFor, setByGatewayOnly } from "../domain/upstream/forwarded-headers.js";
 import { describeUpstreamFailure } from "../domain/upstream/upstream-failure.js";
 import type { UpstreamName } from "../domain/routing/soap-routes.js";
 import type { GatewayConfig } from "../config.js";
@@ -66,7 +66,7 @@ async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: Fas
       dispatcher: upstreams.agent,
       method: request.method,
       headers: {
-        ...endToEndHeaders(request.headers, SET_ON_REQUEST),
+        ...endToEndHeaders(request.headers, setByGatewayOnly),
         ...forwardedFor(request.headers, request.ip, request.protocol),
         "x-request-id": requestId,
       },
@@ -92,7 +92,7 @@ async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: Fas
   label(response.statusCode < 400 ? "ok" : "upstream-fault");
   return reply
     .code(response.statusCode)
-    .headers({ ...endToEndHeaders(response.headers, ["date", "x-request-id"]), "x-request-id": requestId })
+    .headers({ ...endToEndHeaders(response.headers, (lower) => lower === "date" || lower === "x-request-id"), "x-request-id": requestId })
     .send(response.body);
 }
 

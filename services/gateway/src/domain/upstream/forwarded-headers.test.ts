@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SET_ON_REQUEST, answerFields, endToEndHeaders, firstValue, forwardedFor, forwardedRequestFields } from "./forwarded-headers.js";
+import { answerFields, endToEndHeaders, firstValue, forwardedFor, forwardedRequestFields, setByGatewayOnly } from "./forwarded-headers.js";
 
 describe("endToEndHeaders", () => {
   it("drops the hop-by-hop fields of RFC 9110 §7.6.1, those named in Connection, Host and Expect", () => {
@@ -18,7 +18,7 @@ describe("endToEndHeaders", () => {
       "x-end-to-end": ["a", "b"],
     };
     expect(endToEndHeaders(headers)).toEqual({ "content-type": "application/soap+xml", "content-length": "12", "x-end-to-end": ["a", "b"] });
-    expect(endToEndHeaders(headers, ["content-length"])).not.toHaveProperty("content-length");
+    expect(endToEndHeaders(headers, (lower) => lower === "content-length")).not.toHaveProperty("content-length");
   });
 });
 
@@ -72,7 +72,13 @@ describe("forwardedRequestFields", () => {
       "x-request-id", "id-1",
     ]);
     expect(forwardedRequestFields(raw, {}, "10.0.0.1", "https", "id-1", "lab-1").slice(-2)).toEqual(["x-opendsp-system", "lab-1"]);
-    expect(endToEndHeaders({ "x-opendsp-system": "forged", accept: "application/json" }, SET_ON_REQUEST)).toEqual({ accept: "application/json" });
+    expect(endToEndHeaders({ "x-opendsp-system": "forged", accept: "application/json" }, setByGatewayOnly)).toEqual({ accept: "application/json" });
+  });
+
+  it("removes every X-OpenDSP-* field a client sends, such as an access restriction or an acting user it made up", () => {
+    const raw = ["X-OpenDSP-Access", "e30", "x-opendsp-actor", "forged", "X-OpenDSP-Future", "x", "X-Opendsp", "kept", "Accept", "*/*"];
+    expect(forwardedRequestFields(raw, {}, "10.0.0.1", "http", "id-1").slice(0, 4)).toEqual(["X-Opendsp", "kept", "Accept", "*/*"]);
+    expect(endToEndHeaders({ "x-opendsp-access": "e30", "x-opendsp-actor": "forged", accept: "*/*" }, setByGatewayOnly)).toEqual({ accept: "*/*" });
   });
 });
 

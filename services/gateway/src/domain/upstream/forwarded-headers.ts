@@ -18,13 +18,13 @@ const HOP_BY_HOP = new Set([
   "expect",
 ]);
 
-/** The end-to-end header fields of a message, minus `drop` (lowercase names). */
-export function endToEndHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>, drop: readonly string[] = []): Record<string, string | string[]> {
+/** The end-to-end header fields of a message, minus those `drop` says (given lowercase names). */
+export function endToEndHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>, drop: (lower: string) => boolean = () => false): Record<string, string | string[]> {
   const named = connectionOptions(headers["connection"]);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
-    if (value === undefined || HOP_BY_HOP.has(lower) || named.includes(lower) || drop.includes(lower)) continue;
+    if (value === undefined || HOP_BY_HOP.has(lower) || named.includes(lower) || drop(lower)) continue;
     out[lower] = value;
   }
   return out;
@@ -42,6 +42,16 @@ export const SYSTEM_HEADER = "x-opendsp-system";
  */
 export const SET_ON_REQUEST: readonly string[] = ["x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", SYSTEM_HEADER];
 const SET_ON_REQUEST_NAMES = new Set(SET_ON_REQUEST);
+
+/**
+ * X-OpenDSP-* fields carry what the gateway established (the calling system, the acting user, the access
+ * restriction the registry applies in its queries): the services trust them because only the gateway reaches them.
+ * Whatever a client sends under that prefix is therefore removed, even a name the gateway does not set today.
+ */
+const RESERVED_PREFIX = "x-opendsp-";
+
+/** A request field a client may not pass on to a service (lowercase name). */
+export const setByGatewayOnly = (lower: string): boolean => SET_ON_REQUEST_NAMES.has(lower) || lower.startsWith(RESERVED_PREFIX);
 /** Fields the gateway sets itself on an answer (Node's own Date, the request's id). */
 const SET_ON_ANSWER = new Set(["date", "x-request-id"]);
 
@@ -63,7 +73,7 @@ export function forwardedRequestFields(
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || SET_ON_REQUEST_NAMES.has(lower) || (named.length > 0 && named.includes(lower))) continue;
+    if (HOP_BY_HOP.has(lower) || setByGatewayOnly(lower) || (named.length > 0 && named.includes(lower))) continue;
     out.push(name, rawHeaders[i + 1] as string);
   }
   const forwarded = forwardedFor(headers, clientIp, protocol);

@@ -47,6 +47,11 @@ export const GatewayConfigSchema = Type.Object({
    * default once TLS is on): a client may come without one, to be authenticated by an XUA assertion instead.
    */
   GATEWAY_TLS_CLIENT_CERT: Type.Optional(Type.Union([Type.Literal("required"), Type.Literal("optional")])),
+  /** XUA (ITI-40): PEM bundle of the identity providers' signing certificates, the only signers trusted. */
+  GATEWAY_XUA_IDP_CERT_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /** XUA: the audiences an assertion must name (AudienceRestriction), comma-separated. */
+  GATEWAY_XUA_AUDIENCES: Type.Optional(Type.String({ minLength: 1 })),
+  GATEWAY_XUA_CLOCK_SKEW_SECONDS: Type.Integer({ default: 60, minimum: 0, maximum: 600 }),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
     { default: "info" },
@@ -59,7 +64,30 @@ export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 export function loadGatewayConfig(env: Readonly<Record<string, string | undefined>>): GatewayConfig {
   const config = loadConfig(GatewayConfigSchema, env, "gateway");
   tlsFilesOf(config);
+  xuaSettingsOf(config);
   return config;
+}
+
+/** How XUA assertions are checked, when the gateway requires them. */
+export interface GatewayXuaSettings {
+  readonly idpCertFile: string;
+  readonly audiences: readonly string[];
+  readonly clockSkewSeconds: number;
+}
+
+/**
+ * The XUA settings when both the trusted identity providers and the audiences are set, undefined when neither is.
+ * One without the other would either trust nobody or accept assertions meant for any service, so it stops the start.
+ */
+export function xuaSettingsOf(config: GatewayConfig): GatewayXuaSettings | undefined {
+  const { GATEWAY_XUA_IDP_CERT_FILE: idpCertFile, GATEWAY_XUA_AUDIENCES: audienceList } = config;
+  if (idpCertFile === undefined && audienceList === undefined) return undefined;
+  const audiences = (audienceList ?? "").split(",").map((a) => a.trim()).filter((a) => a.length > 0);
+  if (idpCertFile === undefined || audiences.length === 0) {
+    const missing = idpCertFile === undefined ? "GATEWAY_XUA_IDP_CERT_FILE" : "GATEWAY_XUA_AUDIENCES";
+    throw new ConfigError("GATEWAY_CONFIG", `invalid gateway configuration: XUA is partly configured; missing ${missing}`);
+  }
+  return { idpCertFile, audiences, clockSkewSeconds: config.GATEWAY_XUA_CLOCK_SKEW_SECONDS };
 }
 
 /** Where the HTTPS material and the systems registry are, when the gateway listens with TLS. */

@@ -1,8 +1,10 @@
 import { createLogger } from "@opendsp/platform";
 import { join } from "node:path";
 import { buildApp } from "./app.js";
-import { loadGatewayConfig, tlsFilesOf } from "./config.js";
+import { loadGatewayConfig, tlsFilesOf, xuaSettingsOf } from "./config.js";
 import { createMutualTlsStep } from "./domain/edge/mutual-tls.step.js";
+import { createXuaStep } from "./domain/edge/xua.step.js";
+import { loadXuaVerifier } from "./tls/xua-verifier.loader.js";
 import type { EdgeStep } from "./domain/edge/edge-step.js";
 import { createUpstreams } from "./domain/upstream/upstreams.js";
 import type { GatewayDeps } from "./gateway-deps.js";
@@ -30,8 +32,10 @@ export async function startGatewayServer(env: Readonly<Record<string, string | u
   const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
   const tlsFiles = tlsFilesOf(config);
   const tls = tlsFiles === undefined ? undefined : await loadGatewayTls(tlsFiles);
-  // The edge pipeline, in the order of domain/edge/edge-step.ts: the calling system first.
-  const edgeSteps: EdgeStep[] = tls === undefined ? [] : [createMutualTlsStep(tls.systems, tls.clientCert)];
+  const xuaSettings = xuaSettingsOf(config);
+  const xua = xuaSettings === undefined ? undefined : await loadXuaVerifier(xuaSettings);
+  // The edge pipeline, in the order of domain/edge/edge-step.ts: the calling system first, then the user.
+  const edgeSteps: EdgeStep[] = [...(tls === undefined ? [] : [createMutualTlsStep(tls.systems, tls.clientCert)]), ...(xua === undefined ? [] : [createXuaStep(xua)])];
   const upstreams = createUpstreams(config);
   const deps: GatewayDeps = {
     config,

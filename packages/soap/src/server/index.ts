@@ -1,4 +1,5 @@
 export {
+  SECURITY_VERIFIED_HEADER,
   dispatchSoapRequest,
   type SoapHttpHeaders,
   type SoapHttpResponse,

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildSoapRequest, serializeSoapEnvelope } from "../envelope/build-envelope.js";
 import { parseSoapFault } from "../envelope/soap-fault.js";
 import { SoapError } from "../soap-error.js";
-import { dispatchSoapRequest, type SoapHttpHeaders, type SoapOperation } from "./soap-dispatch.js";
+import { SECURITY_VERIFIED_HEADER, dispatchSoapRequest, type SoapHttpHeaders, type SoapOperation } from "./soap-dispatch.js";
 
 const ACTION = "urn:example:Echo";
 const CONTENT_TYPE = `application/soap+xml; charset=UTF-8; action="${ACTION}"`;
@@ -47,5 +47,27 @@ describe("dispatchSoapRequest and HTTP headers", () => {
     const fault = parseSoapFault(answered.body);
     expect(fault).toMatchObject({ code: "Sender", reason: "x-example is malformed" });
     expect(fault?.addressing.relatesTo).toEqual([messageId]);
+  });
+});
+
+describe("dispatchSoapRequest and a mandatory wsse:Security header", () => {
+  const WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
+  const echo: SoapOperation = { responseAction: `${ACTION}Response`, handle: () => Promise.resolve({ body: element(NS.query, "AdhocQueryResponse") }) };
+  const operations = new Map([[ACTION, echo]]);
+  const withSecurity = (): string =>
+    request().text.replace(/(<[^:>]+:Header[^>]*>)/, `$1<wsse:Security xmlns:wsse="${WSSE}" xmlns:e="http://www.w3.org/2003/05/soap-envelope" e:mustUnderstand="true"/>`);
+
+  it("is a MustUnderstand fault when nobody verified it (SOAP 1.2 Part 1 §5.2.3)", async () => {
+    const text = withSecurity();
+    expect(text).toContain("wsse:Security");
+    const answered = await dispatchSoapRequest(operations, bytesOf(text), CONTENT_TYPE, {}, { [SECURITY_VERIFIED_HEADER]: "something else" });
+    expect(answered.status).toBe(500);
+    if (typeof answered.body !== "string" && !Buffer.isBuffer(answered.body)) throw new Error("a fault is answered in one piece");
+    expect(parseSoapFault(answered.body)).toMatchObject({ code: "MustUnderstand" });
+  });
+
+  it("is understood when the gateway says it verified it", async () => {
+    const answered = await dispatchSoapRequest(operations, bytesOf(withSecurity()), CONTENT_TYPE, {}, { [SECURITY_VERIFIED_HEADER]: "wsse:Security" });
+    expect(answered.status).toBe(200);
   });
 });

@@ -6,11 +6,21 @@ import { soapFaultResponse, type SoapFaultOptions } from "../envelope/soap-fault
 import { requireAddressing } from "../envelope/ws-addressing.js";
 import { readSoapHttpBody, type SoapHttpBody } from "../http/read-soap-body.js";
 import type { MessageLimits } from "../mtom/limits.js";
+import { XUA_NS } from "../xua/xua-names.js";
 import type { ByteSource } from "../mtom/multipart-parser.js";
 import { buildMtomMessage, type MtomAttachmentSource } from "../mtom/write-mtom.js";
 
 /** HTTP request headers as Node gives them: lower-case names, repeated headers as arrays. */
 export type SoapHttpHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/**
+ * The gateway verified the wsse:Security header (XUA) before forwarding and says so in this field, which no client
+ * can set (the gateway removes every X-OpenDSP-* field a client sends). Only then is a mandatory wsse:Security block
+ * understood here (SOAP 1.2 Part 1 §5.2.3: processed on the message's path); otherwise it stays a MustUnderstand
+ * Fault, as nobody checked it.
+ */
+export const SECURITY_VERIFIED_HEADER = "x-opendsp-security-verified";
+const WSSE_SECURITY = { ns: XUA_NS.wsse, local: "Security" };
 
 /** A received SOAP request: its envelope and HTTP body (attachments not read yet, MTOM or not). */
 export interface SoapRequest {
@@ -65,7 +75,8 @@ export async function dispatchSoapRequest(
   let http: SoapHttpBody | undefined;
   try {
     http = await readSoapHttpBody(source, contentType, limits);
-    const envelope = parseSoapEnvelope(http.root);
+    const securityVerified = httpHeaders[SECURITY_VERIFIED_HEADER] === "wsse:Security";
+    const envelope = parseSoapEnvelope(http.root, securityVerified ? { understoodHeaders: [WSSE_SECURITY] } : {});
     relatesTo = envelope.addressing.messageId;
     action = requireAddressing(envelope.addressing, { expectedActions: [...operations.keys()] });
     const operation = operations.get(action);

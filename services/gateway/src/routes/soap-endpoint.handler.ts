@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { runEdgeSteps } from "../domain/edge/edge-step.js";
+import { userOf } from "../domain/edge/xua.step.js";
 import { systemOf } from "../domain/edge/mutual-tls.step.js";
 import { AnswerRelay } from "../domain/upstream/answer-relay.js";
 import { BodyTooLargeError, cappedBody, discardBody } from "../domain/upstream/capped-body.js";
@@ -150,6 +151,7 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
     action,
     messageId,
     headers: req.headers,
+    headerBytes: peeked.headerBytes,
     socket: req.socket,
     attributes,
   });
@@ -164,7 +166,7 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
       origin: endpoint.origin,
       path: endpoint.path,
       method: "POST",
-      headers: forwardedRequestFields(req.rawHeaders, req.headers, req.socket.remoteAddress ?? "", encrypted ? "https" : "http", requestId, system),
+      headers: forwardedRequestFields(req.rawHeaders, req.headers, req.socket.remoteAddress ?? "", encrypted ? "https" : "http", requestId, { systemId: system, securityVerified: userOf(attributes) !== undefined }),
       body: peeked.whole !== undefined && peeked.whole.length <= maxBytes ? peeked.whole : Readable.from(cappedBody(peeked.body, maxBytes), { objectMode: false }),
       headersTimeout: 0,
     },

@@ -18,7 +18,8 @@ export class TlsSetupError extends AppError {
   override readonly name = "TlsSetupError";
 }
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
+/** One PEM certificate block of a bundle. */
+export const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
 
 /**
  * Reads the HTTPS material and the systems registry and checks each before the gateway listens, so that a wrong
@@ -65,7 +66,8 @@ export async function loadGatewayTls(files: GatewayTlsFiles): Promise<GatewayTls
   };
 }
 
-async function readSetting(variable: string, path: string): Promise<Buffer> {
+/** A file named by a setting, or a TlsSetupError naming the setting and the path (never the content). */
+export async function readSetting(variable: string, path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {
@@ -73,6 +75,6 @@ async function readSetting(variable: string, path: string): Promise<Buffer> {
   }
 }
 
-function reasonOf(err: unknown): string {
+export function reasonOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -13,9 +13,9 @@ import type { UpstreamName } from "../routing/soap-routes.js";
  * - the user's identity by an XUA assertion (ITI-40, ITI TF-2b 3.40) in the wsse:Security header;
  * - the patient's consent decision for that user and transaction.
  * A step either lets the request through (possibly adding what it learnt to `attributes` for the next steps) or
- * refuses it with a SOAP Fault; a refused request never reaches a service. With TLS configured the list holds
- * "mutual-tls" (mutual-tls.step.ts); without it the list is empty, the gateway routes only, and the services must
- * not be reachable from anywhere but the gateway.
+ * refuses it with a SOAP Fault; a refused request never reaches a service. The list holds "mutual-tls"
+ * (mutual-tls.step.ts) when TLS is configured and "xua" (xua.step.ts) when XUA is; consent is not a step yet. With
+ * neither, the gateway routes only. In every case, only the gateway may reach the services.
  */
 export interface EdgeRequest {
   /** The request id, also sent to the service in X-Request-Id. */
@@ -25,6 +25,9 @@ export interface EdgeRequest {
   readonly action: string;
   readonly messageId: string | undefined;
   readonly headers: IncomingHttpHeaders;
+  /** The SOAP envelope from its first byte to the end of env:Header (for MTOM, of the root part): the wsse:Security
+   * header with its XUA assertion is in it, whatever the size of the body. */
+  readonly headerBytes: Buffer;
   /** The client's socket: a TLSSocket under HTTPS (peer certificate), a plain one otherwise. */
   readonly socket: TLSSocket | Socket;
   /** What earlier steps established (e.g. the authenticated subject), for later steps. */

@@ -56,7 +56,7 @@ async function serverSocketFor(certificate?: TestPki["laboratory"]): Promise<TLS
 async function decide(socket: TLSSocket, clientCert: "required" | "optional", transaction: TransactionId = "iti18"): Promise<{ decision: EdgeDecision; attributes: Map<string, unknown> }> {
   const attributes = new Map<string, unknown>();
   const step = createMutualTlsStep(systems, clientCert);
-  const decision = await step.check({ requestId: "r-1", upstream: "registry", transaction, action: ACTION[transaction].request, messageId: undefined, headers: {}, socket, attributes });
+  const decision = await step.check({ requestId: "r-1", upstream: "registry", transaction, action: ACTION[transaction].request, messageId: undefined, headers: {}, headerBytes: Buffer.alloc(0), socket, attributes });
   return { decision, attributes };
 }
 

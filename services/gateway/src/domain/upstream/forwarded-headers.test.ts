@@ -71,7 +71,11 @@ describe("forwardedRequestFields", () => {
       "x-forwarded-proto", "https",
       "x-request-id", "id-1",
     ]);
-    expect(forwardedRequestFields(raw, {}, "10.0.0.1", "https", "id-1", "lab-1").slice(-2)).toEqual(["x-opendsp-system", "lab-1"]);
+    expect(forwardedRequestFields(raw, {}, "10.0.0.1", "https", "id-1", { systemId: "lab-1" }).slice(-2)).toEqual(["x-opendsp-system", "lab-1"]);
+    expect(forwardedRequestFields(raw, {}, "10.0.0.1", "https", "id-1", { systemId: "lab-1", securityVerified: true }).slice(-4)).toEqual([
+      "x-opendsp-system", "lab-1",
+      "x-opendsp-security-verified", "wsse:Security",
+    ]);
     expect(endToEndHeaders({ "x-opendsp-system": "forged", accept: "application/json" }, setByGatewayOnly)).toEqual({ accept: "application/json" });
   });
 

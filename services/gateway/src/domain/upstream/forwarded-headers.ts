@@ -1,3 +1,4 @@
+import { SECURITY_VERIFIED_HEADER } from "@opendsp/soap";
 import type { IncomingHttpHeaders } from "node:http";
 
 /**
@@ -36,6 +37,7 @@ export function endToEndHeaders(headers: IncomingHttpHeaders | Record<string, st
  */
 export const SYSTEM_HEADER = "x-opendsp-system";
 
+
 /**
  * Fields the gateway sets itself on a forwarded request (the id, X-Forwarded-* extended with this hop, the calling
  * system); the client's own values never reach a service.
@@ -66,7 +68,7 @@ export function forwardedRequestFields(
   clientIp: string,
   protocol: "http" | "https",
   requestId: string,
-  systemId?: string,
+  edge: { readonly systemId?: string | undefined; readonly securityVerified?: boolean } = {},
 ): string[] {
   const named = connectionOptions(headers.connection);
   const out: string[] = [];
@@ -79,7 +81,9 @@ export function forwardedRequestFields(
   const forwarded = forwardedFor(headers, clientIp, protocol);
   for (const name in forwarded) out.push(name, forwarded[name] as string);
   out.push("x-request-id", requestId);
-  if (systemId !== undefined) out.push(SYSTEM_HEADER, systemId);
+  if (edge.systemId !== undefined) out.push(SYSTEM_HEADER, edge.systemId);
+  // The edge verified the XUA assertion: a mandatory wsse:Security block is then understood by the service.
+  if (edge.securityVerified === true) out.push(SECURITY_VERIFIED_HEADER, "wsse:Security");
   return out;
 }
 

@@ -5,5 +5,7 @@ export { openDatabase, type Database, type DatabaseKind, type DatabaseOptions } 
 export { migrateToLatest, pendingMigrations, type MigrationSet } from "./db/migrate.js";
 export { passSoapBodiesThrough, registerSoapEndpoint } from "./http/soap-endpoint.route.js";
 export { createHttpApp, type HttpAppOptions } from "./http/create-http-app.js";
+export { registerDatabaseHealthRoute } from "./http/database-health.route.js";
+export { describeOnlyDeps, formatOpenApi } from "./http/openapi-document.js";
 export * from "./blob/index.js";
 export * from "./jobs/index.js";

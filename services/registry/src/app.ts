@@ -1,12 +1,12 @@
 import { ACTION } from "@opendsp/ebxml";
 import type { SoapOperation } from "@opendsp/soap";
 import type { FastifyInstance } from "fastify";
-import { createHttpApp, passSoapBodiesThrough, registerSoapEndpoint, type Logger } from "@opendsp/platform";
+import { createHttpApp, passSoapBodiesThrough, registerDatabaseHealthRoute, registerSoapEndpoint, type Logger } from "@opendsp/platform";
 import { createRegisterOperation } from "./domain/register/iti-42-register.operation.js";
 import { createStoredQueryOperation } from "./domain/stored-query/iti-18-stored-query.operation.js";
 import type { RegistryDeps } from "./registry-deps.js";
 import { registerDocumentsLookupRoute } from "./routes/documents-lookup.route.js";
-import { registerHealthRoute } from "./routes/health.route.js";
+
 import { registerPatientRoutes } from "./routes/patients.route.js";
 
 /** The SOAP endpoint path; the gateway routes /xds/registry here. */
@@ -24,6 +24,6 @@ export function buildApp(deps: RegistryDeps, logger: Logger): FastifyInstance {
   registerSoapEndpoint(app, REGISTRY_SOAP_PATH, operations, { maxRootBytes: maxBytes, maxTotalBytes: maxBytes });
   registerPatientRoutes(app, deps);
   registerDocumentsLookupRoute(app, deps);
-  registerHealthRoute(app, deps.db);
+  registerDatabaseHealthRoute(app, deps.db);
   return app;
 }

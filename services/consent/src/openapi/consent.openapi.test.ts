@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONSENT_OPENAPI_FILE, buildConsentOpenApi, formatOpenApi } from "./consent.openapi.js";
+import { CONSENT_OPENAPI_FILE, buildConsentOpenApi } from "./consent.openapi.js";
+import { formatOpenApi } from "@opendsp/platform";
 
 type Operation = { responses: Record<string, unknown>; summary?: string; parameters?: { in: string; name: string }[] };
 

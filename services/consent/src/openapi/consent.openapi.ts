@@ -1,3 +1,4 @@
+import { describeOnlyDeps } from "@opendsp/platform";
 import swagger from "@fastify/swagger";
 import Fastify from "fastify";
 import { loadConsentConfig } from "../config.js";
@@ -87,7 +88,7 @@ export async function buildConsentOpenApi(): Promise<Record<string, unknown>> {
       return { schema: { ...schema, response: responses, ...described_ }, url };
     },
   });
-  registerConsentApi(app, describeOnly(), defaultSettings());
+  registerConsentApi(app, describeOnlyDeps<ConsentDeps>(), defaultSettings());
   await app.ready();
   const document = app.swagger() as unknown as Record<string, unknown>;
   await app.close();
@@ -113,19 +114,6 @@ function described(status: string, body: unknown): unknown {
   return { ...(body as object), description };
 }
 
-/** The document as committed: stable two-space JSON with a final line break. */
-export function formatOpenApi(document: Record<string, unknown>): string {
-  return `${JSON.stringify(document, null, 2)}\n`;
-}
-
-/** Dependencies for an app whose handlers never run; any use is a mistake and says so. */
-function describeOnly(): ConsentDeps {
-  return new Proxy({} as ConsentDeps, {
-    get(_target, property) {
-      throw new Error(`the OpenAPI generator registered the routes only; a handler used deps.${String(property)}`);
-    },
-  });
-}
 
 /** The schemas do not depend on the settings; the defaults serve. */
 function defaultSettings(): ConsentSettings {

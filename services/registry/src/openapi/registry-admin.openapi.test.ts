@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REGISTRY_ADMIN_OPENAPI_FILE, buildRegistryAdminOpenApi, formatOpenApi } from "./registry-admin.openapi.js";
+import { REGISTRY_ADMIN_OPENAPI_FILE, buildRegistryAdminOpenApi } from "./registry-admin.openapi.js";
+import { formatOpenApi } from "@opendsp/platform";
 
 describe("openapi/registry-admin.json", () => {
   it("is what the route schemas generate (run services/registry/src/openapi/write-openapi.ts and commit)", async () => {

@@ -1,3 +1,4 @@
+import { describeOnlyDeps } from "@opendsp/platform";
 import swagger from "@fastify/swagger";
 import Fastify from "fastify";
 import type { RegistryDeps } from "../registry-deps.js";
@@ -77,7 +78,7 @@ export async function buildRegistryAdminOpenApi(): Promise<Record<string, unknow
       return { schema: { ...schema, response: responses, ...(tag === undefined ? {} : { tags: [tag] }), ...operation }, url };
     },
   });
-  const deps = describeOnly();
+  const deps = describeOnlyDeps<RegistryDeps>();
   registerPatientRoutes(app, deps);
   registerDocumentsLookupRoute(app, deps);
   await app.ready();
@@ -102,16 +103,3 @@ function described(status: string, body: unknown, text: string | undefined): unk
   return { ...(body as object), description };
 }
 
-/** The document as committed: stable two-space JSON with a final line break. */
-export function formatOpenApi(document: Record<string, unknown>): string {
-  return `${JSON.stringify(document, null, 2)}\n`;
-}
-
-/** Dependencies for an app whose handlers never run; any use is a mistake and says so. */
-function describeOnly(): RegistryDeps {
-  return new Proxy({} as RegistryDeps, {
-    get(_target, property) {
-      throw new Error(`the OpenAPI generator registered the routes only; a handler used deps.${String(property)}`);
-    },
-  });
-}

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import { sql, type Kysely } from "kysely";
-import type { ConsentDatabase } from "../storage/consent-database.js";
+import { sql, type QueryExecutorProvider } from "kysely";
 
-/** GET /health: the consent service answers and its database does. */
-export function registerHealthRoute(app: FastifyInstance, db: Kysely<ConsentDatabase>): void {
+/** GET /health for a service whose one dependency is its database: 200 when a query runs, 503 otherwise. */
+export function registerDatabaseHealthRoute(app: FastifyInstance, db: QueryExecutorProvider): void {
   app.get("/health", async (_request, reply) => {
     try {
       await sql`SELECT 1`.execute(db);

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import { runSqlScript } from "@opendsp/platform";
+import type { Kysely } from "kysely";
 
 /**
  * The consent schema: one row of settings per patient with its rules version, one table per list of the patient's
@@ -6,23 +7,15 @@ import { sql, type Kysely } from "kysely";
  * patient is told about. Times are written by the service's clock, never by now(), so tests can move time.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, SCHEMA);
+  await runSqlScript(db, SCHEMA);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await runStatements(
+  await runSqlScript(
     db,
     `DROP TABLE emergency_access, presence_lockout, presence_attempt, presence_grant, presence_code, consent_change,
       representative, masked_document, blacklist_member, trust_circle_member, patient_rules;`,
   );
-}
-
-/** One statement at a time: the embedded database's protocol takes a single statement per query. */
-async function runStatements(db: Kysely<unknown>, script: string): Promise<void> {
-  for (const statement of script.split(/;\s*\n/)) {
-    const text = statement.replace(/^\s*--.*$/gm, "").trim();
-    if (text) await sql.raw(text).execute(db);
-  }
 }
 
 const SCHEMA = `

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import { runSqlScript } from "@opendsp/platform";
+import type { Kysely } from "kysely";
 
 /**
  * The registry's schema. Each XDS object is one row with the attributes stored queries filter on as indexed
@@ -6,23 +7,15 @@ import { sql, type Kysely } from "kysely";
  * answers. Times are kept as received (`*_time`) and as a 14-digit key padded with zeros for range filters.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, SCHEMA);
+  await runSqlScript(db, SCHEMA);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await runStatements(
+  await runSqlScript(
     db,
     `DROP TABLE audit_outbox, association, folder_code, folder, document_entry_reference_id, document_entry_author,
       document_entry_code, document_entry, submission_set_author, submission_set, patient;`,
   );
-}
-
-/** One statement at a time: the embedded database's protocol takes a single statement per query. */
-async function runStatements(db: Kysely<unknown>, script: string): Promise<void> {
-  for (const statement of script.split(/;\s*\n/)) {
-    const text = statement.replace(/^\s*--.*$/gm, "").trim();
-    if (text) await sql.raw(text).execute(db);
-  }
 }
 
 const SCHEMA = `

@@ -14,3 +14,17 @@ export function describeOnlyDeps<Deps extends object>(): Deps {
     },
   });
 }
+
+/** The document of an app built for its route schemas, once every route is registered; the app is closed after. */
+export async function openApiDocumentOf(app: { ready(): PromiseLike<unknown>; swagger(): unknown; close(): PromiseLike<unknown> }): Promise<Record<string, unknown>> {
+  await app.ready();
+  const document = app.swagger() as Record<string, unknown>;
+  await app.close();
+  return document;
+}
+
+/** A route response for the document, with its description; errors are RFC 9457 problem details. */
+export function describedResponse(status: string, body: unknown, description: string): unknown {
+  if (Number(status) >= 400) return { description, content: { "application/problem+json": { schema: body } } };
+  return { ...(body as object), description };
+}

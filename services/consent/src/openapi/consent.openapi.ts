@@ -1,4 +1,4 @@
-import { describeOnlyDeps } from "@opendsp/platform";
+import { describeOnlyDeps, describedResponse, openApiDocumentOf } from "@opendsp/platform";
 import swagger from "@fastify/swagger";
 import Fastify from "fastify";
 import { loadConsentConfig } from "../config.js";
@@ -83,16 +83,13 @@ export async function buildConsentOpenApi(): Promise<Record<string, unknown>> {
     transform: ({ schema, url, route }) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       const operation = OPERATIONS[`${methods.join(",")} ${url}`];
-      const responses = Object.fromEntries(Object.entries(schema.response ?? {}).map(([status, body]) => [status, described(status, body)]));
+      const responses = Object.fromEntries(Object.entries(schema.response ?? {}).map(([status, body]) => [status, describedResponse(status, body, RESPONSES[status] ?? "Response")]));
       const described_ = operation ? { summary: operation.summary, description: operation.description, tags: [operation.tag] } : {};
       return { schema: { ...schema, response: responses, ...described_ }, url };
     },
   });
   registerConsentApi(app, describeOnlyDeps<ConsentDeps>(), defaultSettings());
-  await app.ready();
-  const document = app.swagger() as unknown as Record<string, unknown>;
-  await app.close();
-  return document;
+  return openApiDocumentOf(app);
 }
 
 const RESPONSES: Readonly<Record<string, string>> = {
@@ -106,14 +103,6 @@ const RESPONSES: Readonly<Record<string, string>> = {
   "429": "Locked out after too many wrong presence codes (CONSENT_LOCKED_OUT)",
   "500": "Internal error; nothing was changed (CONSENT_INTERNAL)",
 };
-
-/** A response with its description; errors are RFC 9457 problem details. */
-function described(status: string, body: unknown): unknown {
-  const description = RESPONSES[status] ?? "Response";
-  if (Number(status) >= 400) return { description, content: { "application/problem+json": { schema: body } } };
-  return { ...(body as object), description };
-}
-
 
 /** The schemas do not depend on the settings; the defaults serve. */
 function defaultSettings(): ConsentSettings {

@@ -1,4 +1,4 @@
-import { describeOnlyDeps } from "@opendsp/platform";
+import { describeOnlyDeps, describedResponse, openApiDocumentOf } from "@opendsp/platform";
 import swagger from "@fastify/swagger";
 import Fastify from "fastify";
 import type { RegistryDeps } from "../registry-deps.js";
@@ -73,7 +73,7 @@ export async function buildRegistryAdminOpenApi(): Promise<Record<string, unknow
     transform: ({ schema, url, route }) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       const { responses: texts, ...operation } = OPERATIONS[`${methods.join(",")} ${url}`] ?? {};
-      const responses = Object.fromEntries(Object.entries(schema.response ?? {}).map(([status, body]) => [status, described(status, body, texts?.[status])]));
+      const responses = Object.fromEntries(Object.entries(schema.response ?? {}).map(([status, body]) => [status, describedResponse(status, body, texts?.[status] ?? RESPONSES[status] ?? "Response")]));
       const tag = TAGS.find((t) => url.startsWith(`/api/${t.name}/`))?.name;
       return { schema: { ...schema, response: responses, ...(tag === undefined ? {} : { tags: [tag] }), ...operation }, url };
     },
@@ -81,10 +81,7 @@ export async function buildRegistryAdminOpenApi(): Promise<Record<string, unknow
   const deps = describeOnlyDeps<RegistryDeps>();
   registerPatientRoutes(app, deps);
   registerDocumentsLookupRoute(app, deps);
-  await app.ready();
-  const document = app.swagger() as unknown as Record<string, unknown>;
-  await app.close();
-  return document;
+  return openApiDocumentOf(app);
 }
 
 const RESPONSES: Readonly<Record<string, string>> = {
@@ -95,11 +92,4 @@ const RESPONSES: Readonly<Record<string, string>> = {
   "409": "The merge cannot be applied",
   "500": "Internal error; nothing was changed",
 };
-
-/** A response with its description; errors are RFC 9457 problem details. */
-function described(status: string, body: unknown, text: string | undefined): unknown {
-  const description = text ?? RESPONSES[status] ?? "Response";
-  if (Number(status) >= 400) return { description, content: { "application/problem+json": { schema: body } } };
-  return { ...(body as object), description };
-}
 

@@ -50,10 +50,9 @@ export function folderBackend(): Backend {
 
 export function s3Backend(): Backend {
   let server: S3TestServer | undefined;
-  const connection = () => {
+  const running = (): S3TestServer => {
     if (!server) throw new Error("the S3 test server is not running");
-    const url = new URL(server.endpoint);
-    return { endPoint: url.hostname, port: Number(url.port), useSSL: false, accessKey: server.accessKey, secretKey: server.secretKey };
+    return server;
   };
   return {
     name: "s3",
@@ -66,8 +65,8 @@ export function s3Backend(): Backend {
     newStore(name) {
       const bucket = `opendsp-${name}`;
       return {
-        store: createS3BlobStore({ ...connection(), bucket, requestTimeoutMs: 5_000 }),
-        exists: () => new Client(connection()).bucketExists(bucket),
+        store: s3StoreOn(running(), bucket, 5_000),
+        exists: () => new Client(s3Connection(running())).bucketExists(bucket),
       };
     },
   };
@@ -140,15 +139,14 @@ export const backends = [folderBackend(), s3Backend()];
 
 
 /** An S3 store on the test server, with a short request timeout so outages show quickly. */
-export function s3StoreOn(server: { endpoint: string; accessKey: string; secretKey: string }, bucket: string, requestTimeoutMs: number) {
+export function s3StoreOn(server: S3Server, bucket: string, requestTimeoutMs: number) {
+  return createS3BlobStore({ ...s3Connection(server), bucket, requestTimeoutMs });
+}
+
+type S3Server = { readonly endpoint: string; readonly accessKey: string; readonly secretKey: string };
+
+/** The minio client's connection settings for the test server. */
+function s3Connection(server: S3Server) {
   const url = new URL(server.endpoint);
-  return createS3BlobStore({
-    endPoint: url.hostname,
-    port: Number(url.port),
-    useSSL: false,
-    accessKey: server.accessKey,
-    secretKey: server.secretKey,
-    bucket,
-    requestTimeoutMs,
-  });
+  return { endPoint: url.hostname, port: Number(url.port), useSSL: false, accessKey: server.accessKey, secretKey: server.secretKey };
 }

@@ -10,3 +10,5 @@ export { registerDatabaseHealthRoute } from "./http/database-health.route.js";
 export { describeOnlyDeps, describedResponse, formatOpenApi, openApiDocumentOf } from "./http/openapi-document.js";
 export * from "./blob/index.js";
 export * from "./jobs/index.js";
+export { ACCESS_HEADER, AccessHeaderError, formatAccessHeader, parseAccessHeader, type AccessRestriction } from "./http/access-restriction.header.js";
+export { ACTOR_HEADER, ActorHeaderError, ActorSchema, encodeActorHeader, parseActorHeader, type Actor } from "./http/actor.header.js";

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from "fastify";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../domain/actor.js";
-import { actorOf, encodeActorHeader } from "./actor-header.js";
+import { encodeActorHeader } from "@opendsp/platform";
+import { actorOf } from "./actor-header.js";
 
 function requestWith(header: string | string[] | undefined): FastifyRequest {
   return { headers: header === undefined ? {} : { "x-opendsp-actor": header } } as unknown as FastifyRequest;

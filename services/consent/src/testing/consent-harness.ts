@@ -7,7 +7,7 @@ import { CONSENT_MIGRATIONS } from "../../migrations/index.js";
 import { buildApp } from "../app.js";
 import { emergencyRolesOf, loadConsentConfig, type ConsentConfig } from "../config.js";
 import type { Actor } from "../domain/actor.js";
-import { encodeActorHeader } from "../routes/actor-header.js";
+import { encodeActorHeader } from "@opendsp/platform";
 import type { ConsentDatabase } from "../storage/consent-database.js";
 
 /** The two database engines every integration test runs against. */

@@ -13,9 +13,8 @@ import {
 import { association, dischargeLetterEntry, freshOid, registerRequestElement, submissionSetFor, TEST_AUTHOR } from "@opendsp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertPatient } from "../../storage/patient.repository.js";
-import type { AccessRestriction } from "../../storage/query/query-filter.types.js";
+import { ACCESS_HEADER, formatAccessHeader, type AccessRestriction } from "@opendsp/platform";
 import { DATABASE_KINDS, soapCall, startRegistry, type RegistryUnderTest } from "../../testing/registry-harness.js";
-import { ACCESS_HEADER, formatAccessHeader } from "./access-header.parser.js";
 import { entryUuidOf, errorCodesOf, listOf, metadataOf, queryElement, quoted, slot, storedQuery } from "./stored-query.testing.js";
 
 /**

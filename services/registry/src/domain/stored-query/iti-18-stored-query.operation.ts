@@ -1,10 +1,8 @@
 import { ACTION, attribute, firstAdhocQuery, parseAdhocQueryRequest, writeAdhocQueryResponse, type XmlElement } from "@opendsp/ebxml";
-import type { Logger } from "@opendsp/platform";
+import { ACCESS_HEADER, AccessHeaderError, parseAccessHeader, type AccessRestriction, type Logger } from "@opendsp/platform";
 import { SoapError, type SoapOperation, type SoapRequest } from "@opendsp/soap";
 import type { RegistryDeps } from "../../registry-deps.js";
 import type { AuditActor } from "../../storage/audit-outbox.repository.js";
-import type { AccessRestriction } from "../../storage/query/query-filter.types.js";
-import { ACCESS_HEADER, AccessHeaderError, parseAccessHeader } from "./access-header.parser.js";
 import { auditRefusal, refuseQuery, runStoredQuery } from "./run-stored-query.js";
 
 /**
@@ -33,7 +31,8 @@ async function accessOf(deps: RegistryDeps, headers: SoapRequest["httpHeaders"],
     return parseAccessHeader(headers[ACCESS_HEADER]);
   } catch (err) {
     if (!(err instanceof AccessHeaderError)) throw err;
-    await auditRefusal(deps, [err.code], { queryId: queryIdOf(body), returnType: "" }, actor, log);
+    // The registry's own code in its audit rows, as before the header's reader was shared.
+    await auditRefusal(deps, ["REG_ACCESS_HEADER_INVALID"], { queryId: queryIdOf(body), returnType: "" }, actor, log);
     throw new SoapError("SOAP_HTTP_HEADER", `The access restriction is malformed: ${err.message}`, { faultCode: "Sender", cause: err });
   }
 }

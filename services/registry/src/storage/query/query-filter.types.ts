@@ -111,18 +111,8 @@ export interface AssociationMatch {
   readonly targetUuid: string;
 }
 
-/**
- * What the actor behind a query may see, as decided by the gateway's consent check. Every finder takes it and puts
- * it into its SQL, so counts, XDSTooManyResults and ObjectRef answers only ever see visible objects.
- */
-export interface AccessRestriction {
-  /** Only objects of these patients are visible; an empty list shows nothing. */
-  readonly patientIds: readonly string[];
-  /** DocumentEntries with these uniqueIds are invisible, and so are Associations with one of them at either end. */
-  readonly hiddenDocumentUniqueIds: readonly string[];
-  /** A hidden DocumentEntry one of whose authorPersons has this id (XCN.1) stays visible to its author. */
-  readonly authorId?: string | undefined;
-}
+export type { AccessRestriction } from "@opendsp/platform";
+import type { AccessRestriction } from "@opendsp/platform";
 
 /** Where a finder reads and what it may show: `access` undefined means no restriction. */
 export interface QueryReader {

@@ -1,10 +1,23 @@
-import { AppError } from "@opendsp/platform";
+import { AppError } from "../errors/app-error.js";
 import Type from "typebox";
 import Value from "typebox/value";
-import type { AccessRestriction } from "../../storage/query/query-filter.types.js";
 
 /**
- * The access restriction the gateway puts on an ITI-18 request once it has decided what the actor may see (the
+ * What the actor behind a request may see, as the gateway decided from the patient's consent: the registry puts it
+ * into the SQL of every stored query (so counts, XDSTooManyResults and ObjectRef answers only see visible objects),
+ * the repository answers a hidden document of an ITI-43 request as one it does not hold.
+ */
+export interface AccessRestriction {
+  /** Only objects of these patients are visible; an empty list shows nothing. */
+  readonly patientIds: readonly string[];
+  /** DocumentEntries with these uniqueIds are invisible, and so are Associations with one of them at either end. */
+  readonly hiddenDocumentUniqueIds: readonly string[];
+  /** A hidden DocumentEntry one of whose authorPersons has this id (XCN.1) stays visible to its author. */
+  readonly authorId?: string | undefined;
+}
+
+/**
+ * The access restriction the gateway puts on an ITI-18 or ITI-43 request once it has decided what the actor may see (the
  * patient's consent). HTTP header, base64url (RFC 4648 §5, padding optional) of the JSON
  * `{ "v": 1, "patientIds": string[], "hiddenDocumentUniqueIds": string[], "authorId"?: string }`.
  */
@@ -13,7 +26,7 @@ export const ACCESS_HEADER = "x-opendsp-access";
 export class AccessHeaderError extends AppError {
   override readonly name = "AccessHeaderError";
   constructor(message: string, options?: { cause?: unknown }) {
-    super("REG_ACCESS_HEADER_INVALID", message, options);
+    super("ACCESS_HEADER_INVALID", message, options);
   }
 }
 

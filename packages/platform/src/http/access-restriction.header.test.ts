@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AccessHeaderError, formatAccessHeader, parseAccessHeader } from "./access-header.parser.js";
+import { AccessHeaderError, formatAccessHeader, parseAccessHeader } from "./access-restriction.header.js";
 
 const PATIENT = "P1^^^&1.2.3&ISO";
 const encode = (value: unknown): string => Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
@@ -41,7 +41,7 @@ describe("parseAccessHeader", () => {
   it("refuses a header given twice, empty, or outside the base64url alphabet", () => {
     const one = encode({ v: 1, patientIds: [PATIENT], hiddenDocumentUniqueIds: [] });
     expect(refusal([one, one]).message).toMatch(/given 2 times/);
-    expect(refusal("").code).toBe("REG_ACCESS_HEADER_INVALID");
+    expect(refusal("").code).toBe("ACCESS_HEADER_INVALID");
     // Standard base64's + and / are not base64url: a lenient decoder would drop them and read something else.
     expect(refusal(`${one.slice(0, 4)}+/${one.slice(4)}`).message).toMatch(/not base64url/);
     expect(refusal("{\"v\":1}").message).toMatch(/not base64url/);
@@ -61,9 +61,9 @@ describe("parseAccessHeader", () => {
     expect(refusal(encode({ v: 1, patientIds: [42], hiddenDocumentUniqueIds: [] })).message).toMatch(/patientIds/);
     expect(refusal(encode({ v: 1, patientIds: [""], hiddenDocumentUniqueIds: [] })).message).toMatch(/patientIds/);
     expect(refusal(encode({ v: 1, patientIds: [], hiddenDocumentUniqueIds: ["x".repeat(129)] })).message).toMatch(/hiddenDocumentUniqueIds/);
-    expect(refusal(encode({ v: 1, patientIds: [], hiddenDocumentUniqueIds: [], deny: ["everything"] })).code).toBe("REG_ACCESS_HEADER_INVALID");
-    expect(refusal(encode([1, 2])).code).toBe("REG_ACCESS_HEADER_INVALID");
-    expect(refusal(encode(null)).code).toBe("REG_ACCESS_HEADER_INVALID");
+    expect(refusal(encode({ v: 1, patientIds: [], hiddenDocumentUniqueIds: [], deny: ["everything"] })).code).toBe("ACCESS_HEADER_INVALID");
+    expect(refusal(encode([1, 2])).code).toBe("ACCESS_HEADER_INVALID");
+    expect(refusal(encode(null)).code).toBe("ACCESS_HEADER_INVALID");
   });
 
   it("refuses an authorId that is empty or more than XCN.1", () => {

@@ -12,6 +12,7 @@ export * from "./messages/message-io.js";
 export * from "./messages/document-payload.js";
 export * from "./messages/submit-objects-request.js";
 export * from "./messages/provide-and-register-request.js";
+export * from "./messages/submission-patients.scan.js";
 export * from "./messages/remove-objects-request.js";
 export * from "./messages/registry-response.js";
 export * from "./messages/adhoc-query.js";

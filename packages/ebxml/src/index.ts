@@ -17,6 +17,7 @@ export * from "./messages/remove-objects-request.js";
 export * from "./messages/registry-response.js";
 export * from "./messages/adhoc-query.js";
 export * from "./messages/adhoc-query-request.js";
+export * from "./messages/query-param-value.js";
 export * from "./messages/adhoc-query-response.js";
 export * from "./messages/retrieve-document-set.js";
 export * from "./metadata/code.js";

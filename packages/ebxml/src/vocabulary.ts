@@ -177,6 +177,12 @@ export const STORED_QUERY = {
 } as const;
 export type StoredQueryName = keyof typeof STORED_QUERY;
 
+/**
+ * The stored-query parameters that name the patient whose record is queried (ITI TF-2a 3.18.4.1.2.3.7: FindDocuments,
+ * FindDocumentsByReferenceId, FindSubmissionSets, FindFolders and GetAll); the Get* queries name objects by id instead.
+ */
+export const STORED_QUERY_PATIENT_PARAMETERS: ReadonlySet<string> = new Set(["$XDSDocumentEntryPatientId", "$XDSSubmissionSetPatientId", "$XDSFolderPatientId", "$patientId"]);
+
 /** AdhocQuery ResponseOption/@returnType values (ebRS 3.0 §6.1). */
 export const RETURN_TYPE = {
   leafClass: "LeafClass",

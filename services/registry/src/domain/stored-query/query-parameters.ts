@@ -1,7 +1,6 @@
-import { DOCUMENT_ENTRY_TYPE, OBJECT_STATUS, xdsError, type Slot, type XdsError } from "@opendsp/ebxml";
+import { DOCUMENT_ENTRY_TYPE, OBJECT_STATUS, parseParamValue, xdsError, type ParamAtom, type Slot, type XdsError } from "@opendsp/ebxml";
 import { dtmKey } from "../../storage/dtm-key.js";
 import type { CodeMatch } from "../../storage/query/query-filter.types.js";
-import { parseParamValue, type ParamAtom } from "./query-params.parser.js";
 
 /**
  * Reads the Slots of an AdhocQuery against the parameter table of one stored query (ITI TF-2a 3.18.4.1.2.3.7):

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseParamValue } from "./query-params.parser.js";
+import { parseParamValue } from "./query-param-value.js";
 
 describe("stored-query parameter value syntax (ITI TF-2a 3.18.4.1.2.3.5)", () => {
   it("reads a quoted string, undoing the doubled quote", () => {

@@ -200,3 +200,23 @@ describe("verifyXuaAssertion, refusals", () => {
     throw new Error("expected a refusal");
   });
 });
+
+describe("XuaVerifier.verifyAssertion, an assertion on its own (a JSON API's Authorization header)", () => {
+  it("reads the claims of a trusted one and refuses an untrusted or tampered one, as in a wsse:Security header", () => {
+    const verifier = createXuaVerifier(options);
+    const assertion = mintFor(idp);
+    expect(verifier.verifyAssertion(assertion, NOW).subjectId).toBe(CLAIMS.subjectId);
+    const refused = (xml: string): string => {
+      try {
+        verifier.verifyAssertion(xml, NOW);
+      } catch (err) {
+        return (err as { code: string }).code;
+      }
+      return "accepted";
+    };
+    expect(refused(mintFor(rogue))).toBe("XUA_UNTRUSTED_SIGNER");
+    expect(refused(assertion.replace(CLAIMS.subjectId, "someone-else"))).toBe("XUA_BAD_SIGNATURE");
+    expect(refused(withoutSignature(assertion))).toBe("XUA_UNSIGNED");
+    expect(refused("not xml at all")).not.toBe("accepted");
+  });
+});

@@ -6,6 +6,7 @@ import { readHeaderDocument } from "./security-header.reader.js";
 import type { XuaIdentity } from "./xua-identity.js";
 import { XUA_NS } from "./xua-names.js";
 import { XuaError } from "./xua-error.js";
+import { withXuaAssertion } from "./xua-security.header.js";
 
 export interface XuaVerifierOptions {
   /** PEM certificates of the identity providers whose signatures are accepted; nothing else is trusted. */
@@ -27,6 +28,11 @@ export interface XuaVerifier {
    * its complete env:Header (a peek's `headerBytes`). Throws an XuaError with a stable code when it is refused.
    */
   verify(input: Buffer | string, now?: Date): XuaIdentity;
+  /**
+   * Verifies a signed assertion given on its own, as a JSON API receives it in `Authorization: SAML <base64url>`
+   * (IUA's SAML token option, ITI TF-2 3.72.4.1.2): the same checks, as if it came in a wsse:Security header.
+   */
+  verifyAssertion(assertionXml: string, now?: Date): XuaIdentity;
 }
 
 export const DEFAULT_XUA_CLOCK_SKEW_SECONDS = 60;
@@ -59,7 +65,10 @@ export function createXuaVerifier(options: XuaVerifierOptions): XuaVerifier {
   });
   const audiences = new Set(options.audiences);
 
-  return {
+  const verifier: XuaVerifier = {
+    verifyAssertion(assertionXml, now = new Date()) {
+      return verifier.verify(withXuaAssertion(BARE_ENVELOPE, assertionXml), now);
+    },
     verify(input, now = new Date()) {
       const header = readHeaderDocument(input);
       if (header.securityHeaders.length === 0) throw new XuaError("XUA_MISSING", "The request has no wsse:Security header");
@@ -81,7 +90,11 @@ export function createXuaVerifier(options: XuaVerifierOptions): XuaVerifier {
       return readAssertionClaims(signedXml, { assertionId: assertion.getAttribute("ID") ?? "", audiences, now, clockSkewSeconds });
     },
   };
+  return verifier;
 }
+
+/** An empty SOAP 1.2 envelope that a bare assertion is put into, so one code path checks both forms. */
+const BARE_ENVELOPE = '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Header/><env:Body/></env:Envelope>';
 
 /** One-off form of createXuaVerifier(options).verify(input, options.now). */
 export function verifyXuaAssertion(input: Buffer | string, options: VerifyXuaAssertionOptions): XuaIdentity {

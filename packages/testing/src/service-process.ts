@@ -5,7 +5,7 @@ import { join } from "node:path";
 const REPO_ROOT = join(import.meta.dirname, "..", "..", "..");
 
 export interface ServiceProcess {
-  /** The service's SOAP endpoint, from its "listening" log line. */
+  /** The service's SOAP endpoint, from its "listening" log line; for a service without one (consent), its API's URL. */
   readonly soapUrl: string;
   readonly pid: number;
   stop(): Promise<void>;
@@ -40,7 +40,7 @@ export async function startServiceProcess(
     }, startTimeoutMs);
     const onData = (chunk: Buffer): void => {
       out += chunk.toString();
-      const m = /"soap":"([^"]+)"/.exec(out);
+      const m = /"(?:soap|api)":"([^"]+)"/.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
         child.stdout.off("data", onData);

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const upstream = await startStandInRegistry();
   let gateway: ServiceProcess | undefined;
   try {
-    gateway = await startServiceProcess("services/gateway/src/main.ts", { GATEWAY_PORT: "0", REGISTRY_URL: upstream.baseUrl, REPOSITORY_URL: upstream.baseUrl });
+    gateway = await startServiceProcess("services/gateway/src/main.ts", { GATEWAY_PORT: "0", GATEWAY_ACCESS_CONTROL: "off", REGISTRY_URL: upstream.baseUrl, REPOSITORY_URL: upstream.baseUrl });
     const url = gateway.soapUrl;
     const query = serializeSoapEnvelope(buildSoapRequest({ action: ACTION.iti18.request, body: findDocumentsQuery(PATIENT) }).envelope);
     const contentType = `application/soap+xml; charset=UTF-8; action="${ACTION.iti18.request}"`;

@@ -144,6 +144,7 @@ async function main(): Promise<void> {
     }));
     const gateway = (stack.gateway = await startServiceProcess("services/gateway/src/main.ts", {
       GATEWAY_PORT: "0",
+      GATEWAY_ACCESS_CONTROL: "off",
       REGISTRY_URL: registry.baseUrl,
       REPOSITORY_URL: new URL(repository.soapUrl).origin,
     }));

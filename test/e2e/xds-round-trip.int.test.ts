@@ -92,6 +92,7 @@ describe.each([
       ...(await backends.env()),
       OPENDSP_DATA_DIR: dataDir,
       GATEWAY_PORT: "0",
+      GATEWAY_ACCESS_CONTROL: "off",
       REGISTRY_PORT: "0",
       REPOSITORY_PORT: "0",
       HL7_MLLP_PORT: "0",

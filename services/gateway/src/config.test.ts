@@ -21,7 +21,7 @@ function errorOf(env: Record<string, string>): ConfigError {
 
 describe("gateway TLS configuration", () => {
   it("is plain HTTP when no TLS variable is set", () => {
-    expect(tlsFilesOf(loadGatewayConfig({}))).toBeUndefined();
+    expect(tlsFilesOf(loadGatewayConfig({ GATEWAY_ACCESS_CONTROL: "off" }))).toBeUndefined();
   });
 
   it("takes the four files together, client certificates optional by default", () => {
@@ -50,5 +50,19 @@ describe("gateway TLS configuration", () => {
       "invalid gateway configuration: GATEWAY_TLS_CLIENT_CERT is set but TLS is not; also set GATEWAY_TLS_CERT_FILE, GATEWAY_TLS_KEY_FILE, GATEWAY_TLS_CLIENT_CA_FILE, GATEWAY_SYSTEMS_FILE",
     );
     expect(errorOf({ ...TLS, GATEWAY_TLS_CLIENT_CERT: "sometimes" }).message).toContain("GATEWAY_TLS_CLIENT_CERT");
+  });
+});
+
+describe("gateway access control", () => {
+  it("is enforced by default, and then needs a trust anchor (XUA or mutual TLS) to start", () => {
+    expect(errorOf({}).message).toContain("access control is enforced but no trust anchor is configured");
+    expect(loadGatewayConfig(TLS).GATEWAY_ACCESS_CONTROL).toBe("enforced");
+    const xua = { GATEWAY_XUA_IDP_CERT_FILE: "/etc/opendsp/idp.pem", GATEWAY_XUA_AUDIENCES: "urn:opendsp:gateway" };
+    expect(loadGatewayConfig(xua)).toMatchObject({ GATEWAY_ACCESS_CONTROL: "enforced", GATEWAY_CONSENT_URL: "http://127.0.0.1:8084", GATEWAY_CONSENT_CACHE_SECONDS: 5 });
+  });
+
+  it("off: routing only, no trust anchor needed", () => {
+    expect(loadGatewayConfig({ GATEWAY_ACCESS_CONTROL: "off" }).GATEWAY_ACCESS_CONTROL).toBe("off");
+    expect(errorOf({ GATEWAY_ACCESS_CONTROL: "sometimes" }).message).toContain("GATEWAY_ACCESS_CONTROL");
   });
 });

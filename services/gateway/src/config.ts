@@ -52,6 +52,24 @@ export const GatewayConfigSchema = Type.Object({
   /** XUA: the audiences an assertion must name (AudienceRestriction), comma-separated. */
   GATEWAY_XUA_AUDIENCES: Type.Optional(Type.String({ minLength: 1 })),
   GATEWAY_XUA_CLOCK_SKEW_SECONDS: Type.Integer({ default: 60, minimum: 0, maximum: 600 }),
+  /**
+   * "enforced" (the default): every SOAP request is authenticated (mutual TLS and/or XUA, at least one configured,
+   * or the gateway does not start) and checked against the patient's consent before it reaches a service. "off": the
+   * gateway routes only, for a closed test bench; never on a network others can reach.
+   */
+  GATEWAY_ACCESS_CONTROL: Type.Union([Type.Literal("enforced"), Type.Literal("off")], { default: "enforced" }),
+  /** The consent service's base URL (its decision API). */
+  GATEWAY_CONSENT_URL: Type.String({ default: "http://127.0.0.1:8084", pattern: "^https?://" }),
+  /** How long a consent decision is reused; a rule change through the gateway drops the patient's decisions at once. */
+  GATEWAY_CONSENT_CACHE_SECONDS: Type.Integer({ default: 5, minimum: 0, maximum: 300 }),
+  /** Time allowed for a consent decision or a document lookup; past it the request is refused (fail closed). */
+  GATEWAY_CONSENT_TIMEOUT_MS: Type.Integer({ default: 5_000, minimum: 100 }),
+  /** Most bytes of an ITI-41/42 request read to find the end of its metadata (the documents follow it, unread). */
+  GATEWAY_MAX_METADATA_BYTES: Type.Integer({ default: 16 * MiB, minimum: 64 * KiB }),
+  /** XUA role codes (hl7:Role code) of a patient acting on their own record, comma-separated. */
+  GATEWAY_PATIENT_ROLES: Type.String({ default: "patient", pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
+  /** XUA role codes of a legal representative or companion acting for the patient of the assertion's resource-id. */
+  GATEWAY_REPRESENTATIVE_ROLES: Type.String({ default: "representative", pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
     { default: "info" },
@@ -63,8 +81,16 @@ export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 /** Reads and checks the gateway's settings; a partial TLS setting is an error naming what is missing. */
 export function loadGatewayConfig(env: Readonly<Record<string, string | undefined>>): GatewayConfig {
   const config = loadConfig(GatewayConfigSchema, env, "gateway");
-  tlsFilesOf(config);
-  xuaSettingsOf(config);
+  const tls = tlsFilesOf(config);
+  const xua = xuaSettingsOf(config);
+  if (config.GATEWAY_ACCESS_CONTROL === "enforced" && tls === undefined && xua === undefined) {
+    // Without a trust anchor nobody can be authenticated, so every request would be refused: a configuration error
+    // to name at start, not a gateway that answers Faults to everyone.
+    throw new ConfigError(
+      "GATEWAY_CONFIG",
+      "invalid gateway configuration: access control is enforced but no trust anchor is configured; set GATEWAY_XUA_IDP_CERT_FILE and GATEWAY_XUA_AUDIENCES (XUA) and/or GATEWAY_TLS_* (mutual TLS), or GATEWAY_ACCESS_CONTROL=off on a closed test bench",
+    );
+  }
   return config;
 }
 

@@ -4,6 +4,8 @@ import { buildApp } from "./app.js";
 import { loadGatewayConfig, tlsFilesOf, xuaSettingsOf } from "./config.js";
 import { createMutualTlsStep } from "./domain/edge/mutual-tls.step.js";
 import { createXuaStep } from "./domain/edge/xua.step.js";
+import { rolesFromConfig } from "./domain/access/actor-of-caller.js";
+import { consentDecisionsFor, createConsentStepFor } from "./domain/edge/consent-step.factory.js";
 import { loadXuaVerifier } from "./tls/xua-verifier.loader.js";
 import type { EdgeStep } from "./domain/edge/edge-step.js";
 import { createUpstreams } from "./domain/upstream/upstreams.js";
@@ -34,14 +36,22 @@ export async function startGatewayServer(env: Readonly<Record<string, string | u
   const tls = tlsFiles === undefined ? undefined : await loadGatewayTls(tlsFiles);
   const xuaSettings = xuaSettingsOf(config);
   const xua = xuaSettings === undefined ? undefined : await loadXuaVerifier(xuaSettings);
-  // The edge pipeline, in the order of domain/edge/edge-step.ts: the calling system first, then the user.
-  const edgeSteps: EdgeStep[] = [...(tls === undefined ? [] : [createMutualTlsStep(tls.systems, tls.clientCert)]), ...(xua === undefined ? [] : [createXuaStep(xua)])];
   const upstreams = createUpstreams(config);
+  const consentDecisions = config.GATEWAY_ACCESS_CONTROL === "enforced" ? consentDecisionsFor(config, upstreams) : undefined;
+  // The edge pipeline, in the order of domain/edge/edge-step.ts: the calling system, the user, then their access.
+  const edgeSteps: EdgeStep[] = [
+    ...(tls === undefined ? [] : [createMutualTlsStep(tls.systems, tls.clientCert)]),
+    ...(xua === undefined ? [] : [createXuaStep(xua)]),
+    ...(consentDecisions === undefined ? [] : [createConsentStepFor(config, upstreams, consentDecisions, logger)]),
+  ];
   const deps: GatewayDeps = {
     config,
     upstreams,
     metrics: createGatewayMetrics(),
     edgeSteps,
+    ...(consentDecisions === undefined ? {} : { consentDecisions }),
+    ...(xua === undefined ? {} : { xua }),
+    roles: rolesFromConfig(config.GATEWAY_PATIENT_ROLES, config.GATEWAY_REPRESENTATIVE_ROLES),
     ...(tls === undefined ? {} : { tls }),
     wsdlDir: config.GATEWAY_WSDL_DIR ?? join(REPO_ROOT, "wsdl"),
     openapiDir: config.GATEWAY_OPENAPI_DIR ?? join(REPO_ROOT, "openapi"),
@@ -74,6 +84,8 @@ export async function startGatewayServer(env: Readonly<Record<string, string | u
       registryUpstream: config.REGISTRY_URL,
       repositoryUpstream: config.REPOSITORY_URL,
       ...(tls === undefined ? {} : { clientCertificates: tls.clientCert, knownSystems: tls.systems.size }),
+      accessControl: config.GATEWAY_ACCESS_CONTROL,
+      ...(config.GATEWAY_ACCESS_CONTROL === "enforced" ? { consent: config.GATEWAY_CONSENT_URL } : {}),
     },
     "gateway listening",
   );

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Readable } from "node:stream";
 import { request as upstreamRequest, type Dispatcher } from "undici";
 import { BodyTooLargeError, cappedBody } from "../domain/upstream/capped-body.js";
-import { endToEndHeaders, forwardedFor, setByGatewayOnly } from "../domain/upstream/forwarded-headers.js";
+import { ACTOR_HEADER, encodeActorHeader } from "@opendsp/platform";
+import { apiCallerOf, patientOfConsentWrite } from "../domain/access/api-caller.js";
+import { endToEndHeaders, firstValue, forwardedFor, setByGatewayOnly } from "../domain/upstream/forwarded-headers.js";
 import { describeUpstreamFailure } from "../domain/upstream/upstream-failure.js";
 import type { UpstreamName } from "../domain/routing/soap-routes.js";
 import type { GatewayConfig } from "../config.js";
@@ -15,13 +17,19 @@ const METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH"] as const;
 const DOT_SEGMENT = /\/(\.|%2e){1,2}(\/|$)/i;
 
 /** JSON APIs served by a service behind the gateway, by path prefix (openapi/ describes each). */
-const API_ROUTES: readonly { readonly prefix: string; readonly upstream: UpstreamName }[] = [{ prefix: "/api/patients", upstream: "registry" }];
+const API_ROUTES: readonly { readonly prefix: string; readonly upstream: UpstreamName }[] = [
+  { prefix: "/api/patients", upstream: "registry" },
+  { prefix: "/api/consent", upstream: "consent" },
+];
+/** The consent decision API answers the gateway only: from outside it would tell anyone who may see whose record. */
+const INTERNAL_PATHS = /^\/api\/consent\/decisions(\/|\?|$)/;
 
 /**
  * The JSON APIs under /api/, proxied to the service that owns them: method, path, query and body go through
  * unchanged (the body streamed, capped at GATEWAY_MAX_API_BODY_BYTES), the answer comes back with its status,
- * problem+json included. An unreachable service is a 502 problem, a silent one a 504. Authorization of these
- * calls will be an edge step too (see domain/edge/edge-step.ts); until then the gateway only routes.
+ * problem+json included. An unreachable service is a 502 problem, a silent one a 504. Calls to the consent API carry
+ * the caller's XUA assertion in Authorization (domain/access/api-caller.ts); the gateway passes the verified party in
+ * X-OpenDSP-Actor, and a successful change of a patient's rules drops the consent decisions it holds for them.
  */
 export function registerApiProxyRoutes(app: FastifyInstance, deps: GatewayDeps, context: RequestContext): void {
   const { config } = deps;
@@ -51,6 +59,20 @@ async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: Fas
     label("refused");
     return problem(reply, 400, "urn:opendsp:problem:invalid-path", "Invalid path", "The path must not contain . or .. segments");
   }
+  const path = target.split("?")[0] ?? "";
+  let actorHeader: string | undefined;
+  if (upstream === "consent") {
+    if (INTERNAL_PATHS.test(path)) {
+      label("refused");
+      return problem(reply, 404, "urn:opendsp:problem:not-found", "Not found", "No such API");
+    }
+    const caller = apiCallerOf(firstValue(request.headers.authorization), deps.xua, deps.roles);
+    if (caller.kind === "refused") {
+      label("refused");
+      return problem(reply.header("www-authenticate", 'SAML realm="opendsp"'), 401, "urn:opendsp:problem:unauthenticated", "Not authenticated", caller.detail);
+    }
+    if (caller.kind === "actor") actorHeader = encodeActorHeader(caller.actor);
+  }
   const hasBody = request.headers["content-length"] !== undefined || request.headers["transfer-encoding"] !== undefined;
   if (Number(request.headers["content-length"]) > maxBytes) {
     label("refused");
@@ -66,9 +88,10 @@ async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: Fas
       dispatcher: upstreams.agent,
       method: request.method,
       headers: {
-        ...endToEndHeaders(request.headers, setByGatewayOnly),
+        ...endToEndHeaders(request.headers, (lower) => setByGatewayOnly(lower) || (upstream === "consent" && lower === "authorization")),
         ...forwardedFor(request.headers, request.ip, request.protocol),
         "x-request-id": requestId,
+        ...(actorHeader === undefined ? {} : { [ACTOR_HEADER]: actorHeader }),
       },
       body: hasBody ? Readable.from(cappedBody(request.raw, maxBytes), { objectMode: false }) : null,
       signal: abort.signal,
@@ -90,6 +113,8 @@ async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: Fas
     return problem(request.raw.complete ? reply : reply.header("connection", "close"), status, type, title, failure.description);
   }
   label(response.statusCode < 400 ? "ok" : "upstream-fault");
+  const changedPatient = upstream === "consent" && response.statusCode < 300 ? patientOfConsentWrite(request.method, path) : undefined;
+  if (changedPatient !== undefined) deps.consentDecisions?.forgetPatient(changedPatient);
   return reply
     .code(response.statusCode)
     .headers({ ...endToEndHeaders(response.headers, (lower) => lower === "date" || lower === "x-request-id"), "x-request-id": requestId })

@@ -5,15 +5,16 @@ import type { GatewayDeps } from "../gateway-deps.js";
 
 type DependencyStatus = { status: "ok" } | { status: "unavailable"; reason: string };
 
-const DEPENDENCIES: readonly UpstreamName[] = ["registry", "repository"];
 
 /**
  * GET /health: the gateway answers, and so do the services behind it (their own /health, which checks their
  * database). 200 with each dependency's status, or 503 naming the ones that are down.
  */
 export function registerHealthRoute(app: FastifyInstance, deps: GatewayDeps): void {
+  // With access control every SOAP request asks the consent service, which is then as needed as the others.
+  const needed: readonly UpstreamName[] = deps.config.GATEWAY_ACCESS_CONTROL === "enforced" ? ["registry", "repository", "consent"] : ["registry", "repository"];
   app.get("/health", async (_request, reply) => {
-    const results = await Promise.all(DEPENDENCIES.map(async (name) => [name, await check(deps, name)] as const));
+    const results = await Promise.all(needed.map(async (name) => [name, await check(deps, name)] as const));
     const dependencies = Object.fromEntries(results) as Record<UpstreamName, DependencyStatus>;
     const unavailable = results.filter(([, s]) => s.status !== "ok").map(([name]) => name);
     if (unavailable.length === 0) return { status: "ok", dependencies };

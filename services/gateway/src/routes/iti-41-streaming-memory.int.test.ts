@@ -18,6 +18,7 @@ beforeAll(async () => {
   stack = await startXdsStack();
   gateway = await startServiceProcess("services/gateway/src/main.ts", {
     GATEWAY_PORT: "0",
+    GATEWAY_ACCESS_CONTROL: "off",
     REGISTRY_URL: stack.registry.baseUrl,
     REPOSITORY_URL: new URL(stack.repository.soapUrl).origin,
   });

@@ -70,7 +70,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => service.listen(0, "127.0.0.1", resolve));
   const serviceUrl = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
-  const common = { GATEWAY_PORT: "0", LOG_LEVEL: "silent", REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl, ...pki.env };
+  const common = { GATEWAY_PORT: "0", GATEWAY_ACCESS_CONTROL: "off", LOG_LEVEL: "silent", REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl, ...pki.env };
   optional = await startGatewayServer(common);
   required = await startGatewayServer({ ...common, GATEWAY_TLS_CLIENT_CERT: "required" });
 });
@@ -202,7 +202,7 @@ describe("the gateway's own endpoints over HTTPS", () => {
 
 describe("TLS material that cannot be used stops the start", () => {
   it("names the variable of a missing file, a key that is not the certificate's, an empty CA bundle, a wrong systems file", async () => {
-    const start = (overrides: Record<string, string>): Promise<GatewayServer> => startGatewayServer({ GATEWAY_PORT: "0", LOG_LEVEL: "silent", ...pki.env, ...overrides });
+    const start = (overrides: Record<string, string>): Promise<GatewayServer> => startGatewayServer({ GATEWAY_PORT: "0", GATEWAY_ACCESS_CONTROL: "off", LOG_LEVEL: "silent", ...pki.env, ...overrides });
     await expect(start({ GATEWAY_TLS_CERT_FILE: join(pki.dir, "absent.crt") })).rejects.toMatchObject({
       code: "GATEWAY_TLS_FILE",
       message: `GATEWAY_TLS_CERT_FILE (${join(pki.dir, "absent.crt")}) cannot be read: ENOENT`,

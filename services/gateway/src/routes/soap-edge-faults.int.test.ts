@@ -60,7 +60,7 @@ beforeAll(async () => {
   });
   const serviceUrl = await listen(service);
   const silentUrl = await listen(silent);
-  const common = { GATEWAY_PORT: "0", LOG_LEVEL: "silent" };
+  const common = { GATEWAY_PORT: "0", GATEWAY_ACCESS_CONTROL: "off", LOG_LEVEL: "silent" };
   gateway = await startGatewayServer({ ...common, REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl });
   downGateway = await startGatewayServer({ ...common, REGISTRY_URL: "http://127.0.0.1:1", REPOSITORY_URL: "http://127.0.0.1:1" });
   slowGateway = await startGatewayServer({ ...common, REGISTRY_URL: silentUrl, REPOSITORY_URL: silentUrl, GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS: "300" });

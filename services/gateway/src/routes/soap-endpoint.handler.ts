@@ -3,21 +3,24 @@ import { SoapError, requireAddressing, soapFaultFromError, type SoapFaultOptions
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { TLSSocket } from "node:tls";
+import { encodeActorHeader, formatAccessHeader } from "@opendsp/platform";
+import { accessAttributeOf, actorAttributeOf } from "../domain/edge/consent.step.js";
 import { runEdgeSteps } from "../domain/edge/edge-step.js";
 import { userOf } from "../domain/edge/xua.step.js";
 import { systemOf } from "../domain/edge/mutual-tls.step.js";
 import { AnswerRelay } from "../domain/upstream/answer-relay.js";
 import { BodyTooLargeError, cappedBody, discardBody } from "../domain/upstream/capped-body.js";
 import { answerFields, forwardedRequestFields } from "../domain/upstream/forwarded-headers.js";
+import { RequestBody } from "../domain/upstream/request-body.js";
 import { describeUpstreamFailure } from "../domain/upstream/upstream-failure.js";
-import { SOAP_ROUTES, requestActions, transactionOf, type SoapRoute, type UpstreamName } from "../domain/routing/soap-routes.js";
+import { SOAP_ROUTES, requestActions, transactionOf, type SoapRoute, type SoapUpstream, type UpstreamName } from "../domain/routing/soap-routes.js";
 import type { GatewayDeps } from "../gateway-deps.js";
 import type { Outcome } from "../metrics/gateway-metrics.js";
 import { requestIdOf } from "../request-id.js";
 import { sendSoapFault } from "./soap-fault.reply.js";
 import { peekSoapRequest } from "./soap-request.peek.js";
 
-const SERVICE_NAME: Record<UpstreamName, string> = { registry: "document registry", repository: "document repository" };
+const SERVICE_NAME: Record<UpstreamName, string> = { registry: "document registry", repository: "document repository", consent: "consent service" };
 /** Bytes of a refused request read and discarded to keep the connection; past that the connection is closed. */
 const DISCARD_BUDGET = 1024 * 1024;
 
@@ -74,7 +77,7 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
 
   // One metric observation and one log line per request, once its answer is over and its outcome known (the client
   // may go away before the outcome is).
-  let labels: { endpoint: UpstreamName; action: string; outcome: Outcome } | undefined;
+  let labels: { endpoint: SoapUpstream; action: string; outcome: Outcome } | undefined;
   // The calling system's id once the edge established it (mutual TLS), for the log line; never who the patient is.
   let system: string | undefined = undefined;
   let closed = false;
@@ -144,6 +147,7 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
   if (transaction === undefined) throw new Error(`route ${route.path} has no transactions`);
 
   const attributes = new Map<string, unknown>();
+  const body = new RequestBody(peeked.body, peeked.whole);
   const decision = await runEdgeSteps(deps.edgeSteps, {
     requestId,
     upstream: route.upstream,
@@ -152,13 +156,18 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
     messageId,
     headers: req.headers,
     headerBytes: peeked.headerBytes,
+    contentType,
+    body,
     socket: req.socket,
     attributes,
   });
   system = systemOf(attributes)?.id;
   if (decision.kind === "refuse") {
-    return refuse({ ...decision.fault, ...relatesTo }, `edge step ${decision.step ?? ""}: ${decision.reason}`, peeked.body, action);
+    return refuse({ ...decision.fault, ...relatesTo }, `edge step ${decision.step ?? ""}: ${decision.reason}`, body.stream(), action);
   }
+  const actor = actorAttributeOf(attributes);
+  const access = accessAttributeOf(attributes);
+  const whole = body.whole();
 
   const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true;
   upstreams.agent.dispatch(
@@ -166,8 +175,13 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
       origin: endpoint.origin,
       path: endpoint.path,
       method: "POST",
-      headers: forwardedRequestFields(req.rawHeaders, req.headers, req.socket.remoteAddress ?? "", encrypted ? "https" : "http", requestId, { systemId: system, securityVerified: userOf(attributes) !== undefined }),
-      body: peeked.whole !== undefined && peeked.whole.length <= maxBytes ? peeked.whole : Readable.from(cappedBody(peeked.body, maxBytes), { objectMode: false }),
+      headers: forwardedRequestFields(req.rawHeaders, req.headers, req.socket.remoteAddress ?? "", encrypted ? "https" : "http", requestId, {
+        systemId: system,
+        securityVerified: userOf(attributes) !== undefined,
+        actor: actor === undefined ? undefined : encodeActorHeader(actor),
+        access: access === undefined ? undefined : formatAccessHeader(access),
+      }),
+      body: whole !== undefined && whole.length <= maxBytes ? whole : Readable.from(cappedBody(body.stream(), maxBytes), { objectMode: false }),
       headersTimeout: 0,
     },
     answering,

@@ -39,6 +39,7 @@ beforeAll(async () => {
   gateway = await startServiceProcess("services/gateway/src/main.ts", {
     ...pki.env,
     GATEWAY_PORT: "0",
+    GATEWAY_ACCESS_CONTROL: "off",
     REGISTRY_URL: registry.baseUrl,
     REPOSITORY_URL: "http://127.0.0.1:1",
   });

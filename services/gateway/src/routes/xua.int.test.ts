@@ -95,6 +95,7 @@ beforeAll(async () => {
   serviceUrl = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
   gateway = await startGatewayServer({
     GATEWAY_PORT: "0",
+    GATEWAY_ACCESS_CONTROL: "off",
     LOG_LEVEL: "silent",
     REGISTRY_URL: serviceUrl,
     REPOSITORY_URL: serviceUrl,
@@ -161,6 +162,7 @@ describe("XUA beside mutual TLS", () => {
     pki = await createTestPki();
     both = await startGatewayServer({
       GATEWAY_PORT: "0",
+      GATEWAY_ACCESS_CONTROL: "off",
       LOG_LEVEL: "silent",
       REGISTRY_URL: serviceUrl,
       REPOSITORY_URL: serviceUrl,
@@ -200,7 +202,7 @@ describe("XUA beside mutual TLS", () => {
 
 describe("XUA settings", () => {
   it("refuses to start with only one of the two settings, or with a bundle holding no certificate", async () => {
-    const common = { GATEWAY_PORT: "0", LOG_LEVEL: "silent", REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl };
+    const common = { GATEWAY_PORT: "0", GATEWAY_ACCESS_CONTROL: "off", LOG_LEVEL: "silent", REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl };
     await expect(startGatewayServer({ ...common, GATEWAY_XUA_AUDIENCES: AUDIENCE })).rejects.toMatchObject({ code: "GATEWAY_CONFIG", message: expect.stringContaining("GATEWAY_XUA_IDP_CERT_FILE") as unknown });
     await expect(startGatewayServer({ ...common, GATEWAY_XUA_IDP_CERT_FILE: join(dir, "idp.pem") })).rejects.toMatchObject({ code: "GATEWAY_CONFIG", message: expect.stringContaining("GATEWAY_XUA_AUDIENCES") as unknown });
     await writeFile(join(dir, "empty.pem"), "no certificate here\n");

@@ -47,6 +47,7 @@ export async function startXdsStack(gatewayEnv: Record<string, string> = {}): Pr
     started.push(() => repository.stop());
     const gateway = await startGatewayServer({
       GATEWAY_PORT: "0",
+      GATEWAY_ACCESS_CONTROL: "off",
       REGISTRY_URL: registry.baseUrl,
       REPOSITORY_URL: new URL(repository.soapUrl).origin,
       LOG_LEVEL: "silent",

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { UpstreamName } from "../routing/soap-routes.js";
+import type { RequestBody } from "../upstream/request-body.js";
 
 /**
  * The edge pipeline: checks a SOAP request passes, in order, after its wsa:Action has been read and accepted for
@@ -14,8 +15,9 @@ import type { UpstreamName } from "../routing/soap-routes.js";
  * - the patient's consent decision for that user and transaction.
  * A step either lets the request through (possibly adding what it learnt to `attributes` for the next steps) or
  * refuses it with a SOAP Fault; a refused request never reaches a service. The list holds "mutual-tls"
- * (mutual-tls.step.ts) when TLS is configured and "xua" (xua.step.ts) when XUA is; consent is not a step yet. With
- * neither, the gateway routes only. In every case, only the gateway may reach the services.
+ * (mutual-tls.step.ts) when TLS is configured, "xua" (xua.step.ts) when XUA is, and "consent" (consent.step.ts)
+ * when access control is enforced (GATEWAY_ACCESS_CONTROL, the default). With access control off, the gateway routes
+ * only. In every case, only the gateway may reach the services.
  */
 export interface EdgeRequest {
   /** The request id, also sent to the service in X-Request-Id. */
@@ -28,6 +30,13 @@ export interface EdgeRequest {
   /** The SOAP envelope from its first byte to the end of env:Header (for MTOM, of the root part): the wsse:Security
    * header with its XUA assertion is in it, whatever the size of the body. */
   readonly headerBytes: Buffer;
+  /** The request's Content-Type (plain SOAP or MTOM). */
+  readonly contentType: string | undefined;
+  /**
+   * The body, for a step that must read the message to decide (the consent step): what it reads is kept and
+   * forwarded first. A step reads no more than it needs, so an upload keeps streaming.
+   */
+  readonly body: RequestBody;
   /** The client's socket: a TLSSocket under HTTPS (peer certificate), a plain one otherwise. */
   readonly socket: TLSSocket | Socket;
   /** What earlier steps established (e.g. the authenticated subject), for later steps. */

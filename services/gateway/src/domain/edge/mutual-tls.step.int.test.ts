@@ -4,6 +4,7 @@ import { connect, createServer, type Server, type TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseKnownSystems, type KnownSystems } from "../systems/known-systems.js";
 import { createTestPki, type TestPki } from "../../testing/mutual-tls.testing.js";
+import { RequestBody } from "../upstream/request-body.js";
 import { createMutualTlsStep, systemOf } from "./mutual-tls.step.js";
 import type { EdgeDecision } from "./edge-step.js";
 
@@ -56,7 +57,7 @@ async function serverSocketFor(certificate?: TestPki["laboratory"]): Promise<TLS
 async function decide(socket: TLSSocket, clientCert: "required" | "optional", transaction: TransactionId = "iti18"): Promise<{ decision: EdgeDecision; attributes: Map<string, unknown> }> {
   const attributes = new Map<string, unknown>();
   const step = createMutualTlsStep(systems, clientCert);
-  const decision = await step.check({ requestId: "r-1", upstream: "registry", transaction, action: ACTION[transaction].request, messageId: undefined, headers: {}, headerBytes: Buffer.alloc(0), socket, attributes });
+  const decision = await step.check({ requestId: "r-1", upstream: "registry", transaction, action: ACTION[transaction].request, messageId: undefined, headers: {}, headerBytes: Buffer.alloc(0), contentType: "application/soap+xml", body: new RequestBody((async function* () {})(), Buffer.alloc(0)), socket, attributes });
   return { decision, attributes };
 }
 

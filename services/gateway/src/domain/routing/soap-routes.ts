@@ -1,13 +1,14 @@
 import { ACTION, type TransactionId } from "@opendsp/ebxml";
 
-/** The service behind the gateway that serves a SOAP endpoint. */
-export type UpstreamName = "registry" | "repository";
+/** A service behind the gateway: those serving the SOAP endpoints, and the consent service (its JSON API). */
+export type UpstreamName = SoapUpstream | "consent";
+export type SoapUpstream = "registry" | "repository";
 
 /** One public SOAP endpoint: the transactions it accepts, by WS-Addressing request action, and where they go. */
 export interface SoapRoute {
   /** Path at the gateway and at the upstream service (each service serves its endpoint on the same path). */
   readonly path: string;
-  readonly upstream: UpstreamName;
+  readonly upstream: SoapUpstream;
   /** File under wsdl/ served at `<path>?wsdl`. */
   readonly wsdl: string;
   readonly transactions: readonly TransactionId[];

@@ -1,3 +1,4 @@
+import { ACCESS_HEADER, ACTOR_HEADER } from "@opendsp/platform";
 import { SECURITY_VERIFIED_HEADER } from "@opendsp/soap";
 import type { IncomingHttpHeaders } from "node:http";
 
@@ -60,7 +61,8 @@ const SET_ON_ANSWER = new Set(["date", "x-request-id"]);
 /**
  * The request's header fields for the service as a flat [name, value, ...] list, straight from the raw fields as
  * received (no object is built per request): the end-to-end fields, then X-Forwarded-*, X-Request-Id and, when the
- * edge authenticated the calling system, X-OpenDSP-System with its id.
+ * edge authenticated the calling system, X-OpenDSP-System with its id; with access control, X-OpenDSP-Actor and
+ * X-OpenDSP-Access.
  */
 export function forwardedRequestFields(
   rawHeaders: readonly string[],
@@ -68,7 +70,7 @@ export function forwardedRequestFields(
   clientIp: string,
   protocol: "http" | "https",
   requestId: string,
-  edge: { readonly systemId?: string | undefined; readonly securityVerified?: boolean } = {},
+  edge: { readonly systemId?: string | undefined; readonly securityVerified?: boolean; readonly actor?: string | undefined; readonly access?: string | undefined } = {},
 ): string[] {
   const named = connectionOptions(headers.connection);
   const out: string[] = [];
@@ -84,6 +86,9 @@ export function forwardedRequestFields(
   if (edge.systemId !== undefined) out.push(SYSTEM_HEADER, edge.systemId);
   // The edge verified the XUA assertion: a mandatory wsse:Security block is then understood by the service.
   if (edge.securityVerified === true) out.push(SECURITY_VERIFIED_HEADER, "wsse:Security");
+  // The consent step's outcome: who acts (for the services' audit) and what they may see (registry and repository).
+  if (edge.actor !== undefined) out.push(ACTOR_HEADER, edge.actor);
+  if (edge.access !== undefined) out.push(ACCESS_HEADER, edge.access);
   return out;
 }
 

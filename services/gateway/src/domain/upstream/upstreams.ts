@@ -19,6 +19,7 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
   const bases: Record<UpstreamName, string> = {
     registry: config.REGISTRY_URL.replace(/\/+$/, ""),
     repository: config.REPOSITORY_URL.replace(/\/+$/, ""),
+    consent: config.GATEWAY_CONSENT_URL.replace(/\/+$/, ""),
   };
   return {
     agent,

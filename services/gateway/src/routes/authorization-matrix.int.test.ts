@@ -1,0 +1,265 @@
+import { RETURN_TYPE, STORED_QUERY, writeAdhocQueryRequest, type XmlElement } from "@opendsp/ebxml";
+import { createPostgresTestDatabase, findDocumentsQuery, generateTestCertificate, provideAndRegisterBody, startServiceProcess, type ServiceProcess, type TestDatabase } from "@opendsp/testing";
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Agent } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPOSITORY_UNIQUE_ID, freshPatientId, startXdsStack, type XdsStack } from "../testing/gateway-harness.js";
+import { createTestPki, tlsClient, type TestPki } from "../testing/mutual-tls.testing.js";
+import {
+  ITI,
+  assertionFor,
+  callApi,
+  callGateway,
+  retrieveRequest,
+  submissionOutcome,
+  uniqueIdsFound,
+  uniqueIdsRetrieved,
+  type Caller,
+  type TestIdentityProvider,
+  type UserClaims,
+} from "../testing/authorized-client.testing.js";
+
+/**
+ * The DSP access model end to end (issue "Consent service and gateway authorization"): every actor x path (ITI-18
+ * FindDocuments, ITI-18 GetDocuments, ITI-43, ITI-41) x record state (open, closed) x document (masked or not),
+ * through the gateway as deployed: HTTPS with optional client certificates, XUA assertions from a trusted identity
+ * provider, the consent service, registry and repository as their own processes on PostgreSQL. The patients set
+ * their rules through the gateway's consent API with their own assertions, and publish their first documents
+ * themselves.
+ */
+
+/** How long a presence code lasts here; the "expired code" professional presents theirs after it. */
+const CODE_TTL_SECONDS = 30;
+
+interface Expectation {
+  readonly read: boolean;
+  /** Sees the documents the patient masked (the patient and their representative do). */
+  readonly seesMasked: boolean;
+  readonly publish: boolean;
+}
+type State = "open" | "closed";
+
+interface ActorCase {
+  readonly name: string;
+  /** The caller for a patient, and whether that patient is the one who refused emergency access. */
+  readonly caller: (patientId: string) => Caller;
+  readonly refusedEmergencyPatient?: boolean;
+  readonly expected: Record<State, Expectation>;
+}
+
+interface PatientRecord {
+  readonly patientId: string;
+  readonly plain: string;
+  readonly masked: string;
+}
+
+let pki: TestPki;
+let idp: TestIdentityProvider;
+let consentDb: TestDatabase;
+let consent: ServiceProcess;
+let stack: XdsStack;
+let userAgent: Agent;
+let labAgent: Agent;
+let apiBase: string;
+const records = new Map<string, PatientRecord>();
+const recordKey = (state: State, refused: boolean): string => `${state}${refused ? "-refused" : ""}`;
+
+const user = (claims: UserClaims): Caller => ({ agent: userAgent, assertion: assertionFor(idp, claims) });
+const professional = (subject: string, extra: Partial<UserClaims> = {}) => (patientId: string): Caller => user({ subject, roles: ["doctor"], patientId, ...extra });
+const patientCaller = (patientId: string): Caller => user({ subject: patientId, roles: ["patient"] });
+
+const NONE: Expectation = { read: false, seesMasked: false, publish: false };
+const PROFESSIONAL_WITH_ACCESS: Record<State, Expectation> = { open: { read: true, seesMasked: false, publish: true }, closed: NONE };
+const SELF: Record<State, Expectation> = { open: { read: true, seesMasked: true, publish: true }, closed: { read: true, seesMasked: true, publish: false } };
+const NOBODY: Record<State, Expectation> = { open: NONE, closed: NONE };
+
+const ACTORS: readonly ActorCase[] = [
+  { name: "referring doctor", caller: professional("dr-referring"), expected: PROFESSIONAL_WITH_ACCESS },
+  { name: "trust-circle professional", caller: professional("dr-trusted"), expected: PROFESSIONAL_WITH_ACCESS },
+  { name: "professional with a valid presence code", caller: professional("dr-presence"), expected: PROFESSIONAL_WITH_ACCESS },
+  { name: "professional with an expired presence code", caller: professional("dr-expired"), expected: NOBODY },
+  { name: "blacklisted professional also in the trust circle", caller: professional("dr-blacklisted"), expected: NOBODY },
+  {
+    name: "emergency professional",
+    caller: professional("dr-emergency", { roles: ["emergency"], purposeOfUse: "EMERGENCY" }),
+    expected: { open: { read: true, seesMasked: false, publish: false }, closed: NONE },
+  },
+  {
+    name: "emergency professional, the patient refused emergency access",
+    caller: professional("dr-emergency", { roles: ["emergency"], purposeOfUse: "EMERGENCY" }),
+    refusedEmergencyPatient: true,
+    expected: NOBODY,
+  },
+  { name: "unrelated professional", caller: professional("dr-unrelated"), expected: NOBODY },
+  { name: "laboratory system (mutual TLS, no assertion)", caller: () => ({ agent: labAgent }), expected: { open: { read: false, seesMasked: false, publish: true }, closed: NONE } },
+  { name: "the patient", caller: patientCaller, expected: SELF },
+  { name: "legal representative", caller: (patientId) => user({ subject: "rep-legal", roles: ["representative"], patientId }), expected: SELF },
+];
+
+function getDocumentsQuery(uniqueIds: readonly string[]): XmlElement {
+  return writeAdhocQueryRequest({
+    requestSlots: [],
+    returnType: RETURN_TYPE.leafClass,
+    query: { id: STORED_QUERY.getDocuments, slots: [{ name: "$XDSDocumentEntryUniqueId", values: [`(${uniqueIds.map((id) => `'${id}'`).join(",")})`] }] },
+  });
+}
+
+async function publish(caller: Caller, patientId: string): Promise<{ outcome: string; uniqueId: string }> {
+  const { body, entry } = provideAndRegisterBody(patientId, "text/plain", { kind: "inline", bytes: Buffer.from(`report ${randomBytes(6).toString("hex")}`) });
+  const answer = await callGateway(caller, stack.gateway.repositoryUrl, ITI.provide, body);
+  return { outcome: submissionOutcome(answer), uniqueId: entry.uniqueId ?? "" };
+}
+
+async function api(caller: Caller, method: "GET" | "PUT" | "POST" | "DELETE", patientId: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await callApi(caller, apiBase, method, `/api/consent/patients/${encodeURIComponent(patientId)}/${path}`, body);
+  expect(res.status, `${method} ${path}: ${JSON.stringify(res.json)}`).toBeLessThan(300);
+  return res.json;
+}
+
+/** A patient with the full set of rules, two documents they published themselves, one of them masked. */
+async function preparePatient(refusedEmergency: boolean): Promise<PatientRecord> {
+  const patientId = freshPatientId();
+  await stack.registry.feedPatient(patientId);
+  const self = patientCaller(patientId);
+  await api(self, "PUT", patientId, "referring-doctor", { professionalId: "dr-referring" });
+  for (const id of ["dr-trusted", "dr-blacklisted"]) await api(self, "PUT", patientId, `trust-circle/${id}`);
+  await api(self, "PUT", patientId, "blacklist/dr-blacklisted");
+  await api(self, "PUT", patientId, "representatives/rep-legal", { rights: ["read", "manage"], relation: "legal-representative" });
+  if (refusedEmergency) await api(self, "PUT", patientId, "emergency-access", { refused: true });
+  const code = await api(self, "POST", patientId, "presence-codes");
+  await api(professional("dr-presence")(patientId), "POST", patientId, "presence-grants", { code: code["code"] });
+  const plain = await publish(self, patientId);
+  const masked = await publish(self, patientId);
+  expect([plain.outcome, masked.outcome]).toEqual([SUCCESS, SUCCESS]);
+  await api(self, "PUT", patientId, `masked-documents/${masked.uniqueId}`);
+  return { patientId, plain: plain.uniqueId, masked: masked.uniqueId };
+}
+
+const SUCCESS = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success";
+
+beforeAll(async () => {
+  pki = await createTestPki();
+  idp = { certificate: generateTestCertificate({ commonName: "OpenDSP test identity provider" }), audience: "urn:opendsp:test-gateway" };
+  const idpFile = join(pki.dir, "idp.pem");
+  await writeFile(idpFile, idp.certificate.certPem);
+  consentDb = await createPostgresTestDatabase("opendsp_gw_consent");
+  consent = await startServiceProcess("services/consent/src/main.ts", {
+    DATABASE_URL: consentDb.url,
+    CONSENT_PORT: "0",
+    CONSENT_PRESENCE_CODE_KEY: randomBytes(32).toString("base64"),
+    CONSENT_PRESENCE_CODE_TTL_SECONDS: String(CODE_TTL_SECONDS),
+  });
+  stack = await startXdsStack({
+    ...pki.env,
+    GATEWAY_XUA_IDP_CERT_FILE: idpFile,
+    GATEWAY_XUA_AUDIENCES: idp.audience,
+    GATEWAY_ACCESS_CONTROL: "enforced",
+    GATEWAY_CONSENT_URL: new URL(consent.soapUrl).origin,
+    // Long enough that only the invalidation on a rule change can explain a changed answer.
+    GATEWAY_CONSENT_CACHE_SECONDS: "120",
+  });
+  apiBase = stack.gateway.address;
+  userAgent = tlsClient(pki.ca);
+  labAgent = tlsClient(pki.ca, pki.laboratory);
+
+  // The codes of the "expired code" professional are issued first, and presented once they have expired.
+  const expiredCodes = new Map<string, string>();
+  let lastIssuedAt = 0;
+  const pending: { state: State; patientId: string }[] = [];
+  for (const state of ["open", "closed"] as const) {
+    for (const refused of [false, true]) {
+      const record = await preparePatient(refused);
+      records.set(recordKey(state, refused), record);
+      const code = await api(patientCaller(record.patientId), "POST", record.patientId, "presence-codes");
+      expiredCodes.set(record.patientId, String(code["code"]));
+      lastIssuedAt = Date.now();
+      pending.push({ state, patientId: record.patientId });
+    }
+  }
+  const waitMs = lastIssuedAt + (CODE_TTL_SECONDS + 1) * 1000 - Date.now();
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  for (const { patientId, state } of pending) {
+    const late = await callApi(professional("dr-expired")(patientId), apiBase, "POST", `/api/consent/patients/${encodeURIComponent(patientId)}/presence-grants`, { code: expiredCodes.get(patientId) });
+    expect(late.status, JSON.stringify(late.json)).toBe(403);
+    if (state === "closed") await api(patientCaller(patientId), "POST", patientId, "record/close");
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([userAgent?.close(), labAgent?.close()]);
+  await stack?.close();
+  await consent?.stop();
+  await consentDb?.drop();
+  await pki?.remove();
+});
+
+describe.each(["open", "closed"] as const)("authorization matrix, %s record", (state) => {
+  describe.each(ACTORS)("$name", (actor) => {
+    const record = (): PatientRecord => {
+      const found = records.get(recordKey(state, actor.refusedEmergencyPatient === true));
+      if (found === undefined) throw new Error("patients not prepared");
+      return found;
+    };
+    const expected = actor.expected[state];
+    const visible = (r: PatientRecord): string[] => [...(expected.read ? [r.plain] : []), ...(expected.read && expected.seesMasked ? [r.masked] : [])].sort();
+    const ofRecord = (ids: Set<string>, r: PatientRecord): string[] => [r.plain, r.masked].filter((id) => ids.has(id)).sort();
+
+    it(`ITI-18 FindDocuments: ${expected.read ? (expected.seesMasked ? "every document" : "the unmasked document only") : "an empty Success, as for a patient without documents"}`, async () => {
+      const r = record();
+      const answer = await callGateway(actor.caller(r.patientId), stack.gateway.registryUrl, ITI.query, findDocumentsQuery(r.patientId));
+      const found = uniqueIdsFound(answer);
+      expect(ofRecord(found, r)).toEqual(visible(r));
+      if (!expected.read) expect(found.size).toBe(0);
+    });
+
+    it(`ITI-18 GetDocuments: ${expected.read ? "what the actor may see" : "nothing"}`, async () => {
+      const r = record();
+      const answer = await callGateway(actor.caller(r.patientId), stack.gateway.registryUrl, ITI.query, getDocumentsQuery([r.plain, r.masked]));
+      expect(ofRecord(uniqueIdsFound(answer), r)).toEqual(visible(r));
+    });
+
+    it(`ITI-43: ${expected.read ? "delivers what the actor may see" : "delivers nothing"}; the rest is answered as unknown`, async () => {
+      const r = record();
+      const answer = await callGateway(actor.caller(r.patientId), stack.gateway.repositoryUrl, ITI.retrieve, retrieveRequest(REPOSITORY_UNIQUE_ID, [r.plain, r.masked]), "mtom");
+      expect(ofRecord(uniqueIdsRetrieved(answer), r)).toEqual(visible(r));
+    });
+
+    it(`ITI-41: ${expected.publish ? "publishes" : "is refused with a Sender Fault, nothing registered"}`, async () => {
+      const r = record();
+      const { outcome, uniqueId } = await publish(actor.caller(r.patientId), r.patientId);
+      expect(outcome).toBe(expected.publish ? SUCCESS : "Fault");
+      if (!expected.publish) {
+        // Looked up as the patient, who sees everything of an open or closed record.
+        const found = uniqueIdsFound(await callGateway(patientCaller(r.patientId), stack.gateway.registryUrl, ITI.query, getDocumentsQuery([uniqueId])));
+        expect(found.has(uniqueId)).toBe(false);
+      }
+    });
+  });
+});
+
+describe("the consent API through the gateway", () => {
+  it("a rule change drops the gateway's cached decisions for that patient at once", async () => {
+    const r = records.get(recordKey("open", false));
+    if (r === undefined) throw new Error("patients not prepared");
+    const trusted = professional("dr-trusted")(r.patientId);
+    const query = (): Promise<Set<string>> => callGateway(trusted, stack.gateway.registryUrl, ITI.query, findDocumentsQuery(r.patientId)).then(uniqueIdsFound);
+    expect((await query()).has(r.plain)).toBe(true);
+    await api(patientCaller(r.patientId), "DELETE", r.patientId, "trust-circle/dr-trusted");
+    expect((await query()).size).toBe(0);
+    await api(patientCaller(r.patientId), "PUT", r.patientId, "trust-circle/dr-trusted");
+    expect((await query()).has(r.plain)).toBe(true);
+  });
+
+  it("keeps the decision API internal, and refuses an assertion it cannot verify", async () => {
+    const self = patientCaller("x");
+    expect((await callApi(self, apiBase, "POST", "/api/consent/decisions", { actor: { kind: "patient", id: "x" }, patientId: "x", action: "read" })).status).toBe(404);
+    const forged = { agent: userAgent, assertion: assertionFor({ ...idp, certificate: generateTestCertificate({ commonName: "somebody else" }) }, { subject: "P1", roles: ["patient"] }) };
+    const r = records.get(recordKey("open", false));
+    const refused = await callApi(forged, apiBase, "GET", `/api/consent/patients/${encodeURIComponent(r?.patientId ?? "")}/trust-circle`);
+    expect(refused.status).toBe(401);
+    const anonymous = await callApi({ agent: userAgent }, apiBase, "GET", `/api/consent/patients/${encodeURIComponent(r?.patientId ?? "")}/trust-circle`);
+    expect(anonymous.status).toBe(401);
+  });
+});

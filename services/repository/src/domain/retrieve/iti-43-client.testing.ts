@@ -41,7 +41,12 @@ export function retrieveEnvelope(requests: readonly DocumentRequest[]): string {
  * Posts an ITI-43 envelope as MTOM (as XDS peers send it) or as simple SOAP, and reads the answer the way a
  * client does: the MIME stream is parsed as it arrives and each included part is hashed, never kept.
  */
-export async function postRetrieve(url: string, envelope: string, format: "mtom" | "simple" = "mtom"): Promise<RetrieveAnswer> {
+export async function postRetrieve(
+  url: string,
+  envelope: string,
+  format: "mtom" | "simple" = "mtom",
+  headers: Readonly<Record<string, string>> = {},
+): Promise<RetrieveAnswer> {
   const request =
     format === "mtom"
       ? (() => {
@@ -49,7 +54,7 @@ export async function postRetrieve(url: string, envelope: string, format: "mtom"
           return { contentType: m.contentType, body: Readable.toWeb(m.body) };
         })()
       : { contentType: `application/soap+xml; charset=UTF-8; action="${ACTION.iti43.request}"`, body: envelope };
-  const res = await fetch(url, { method: "POST", headers: { "content-type": request.contentType }, body: request.body, duplex: "half" });
+  const res = await fetch(url, { method: "POST", headers: { ...headers, "content-type": request.contentType }, body: request.body, duplex: "half" });
   const contentType = res.headers.get("content-type") ?? "";
   if (!res.body) throw new Error(`no response body (HTTP ${res.status})`);
   let receivedBytes = 0;

@@ -5,8 +5,8 @@ import {
   registryResponseOf,
   writeRetrieveDocumentSetResponse,
 } from "@opendsp/ebxml";
-import type { Logger } from "@opendsp/platform";
-import type { SoapOperation } from "@opendsp/soap";
+import { ACCESS_HEADER, AccessHeaderError, parseAccessHeader, type Logger } from "@opendsp/platform";
+import { SoapError, type SoapOperation, type SoapRequest } from "@opendsp/soap";
 import type { RepositoryDeps } from "../../repository-deps.js";
 import { retrieveDocuments } from "./retrieve-documents.js";
 
@@ -15,19 +15,37 @@ import { retrieveDocuments } from "./retrieve-documents.js";
  * answer an xdsb:RetrieveDocumentSetResponse whose documents travel as MTOM parts, one per document, streamed
  * from the blob store (3.43.5.1: MTOM/XOP is required). A request that cannot be read is answered with a
  * Failure listing every error, and no documents.
+ *
+ * The gateway's access restriction (X-OpenDSP-Access) is read first. Of it the repository applies only
+ * hiddenDocumentUniqueIds: the gateway has already matched each requested document against the patient's consent,
+ * its patients and its author exemption, and lists there every requested document the actor may not see. patientIds
+ * and authorId are for the registry's queries and are ignored here (the repository keeps no patient per document).
+ * A malformed header is a Sender Fault: the request is not the one the gateway meant to let through, and running it
+ * unrestricted could deliver what it meant to hide.
  */
 export function createRetrieveOperation(deps: RepositoryDeps, log: Logger): SoapOperation {
   return {
     responseAction: ACTION.iti43.response,
-    async handle({ envelope }) {
+    async handle({ envelope, httpHeaders }) {
+      const hidden = hiddenDocumentsOf(httpHeaders);
       const parsed = parseRetrieveDocumentSetRequest(envelope.body, { metadataError: "XDSRepositoryMetadataError" });
       if (!parsed.ok) {
         log.info({ errors: parsed.errors.length }, "ITI-43 request refused");
         const registryResponse = registryResponseOf(parsed.errors, RESPONSE_STATUS.failure);
         return { body: writeRetrieveDocumentSetResponse({ registryResponse, documentResponses: [] }) };
       }
-      const { response, attachments } = await retrieveDocuments(deps, parsed.value.documentRequests, log);
+      const { response, attachments } = await retrieveDocuments(deps, parsed.value.documentRequests, log, hidden);
       return { body: writeRetrieveDocumentSetResponse(response), attachments };
     },
   };
+}
+
+/** The uniqueIds the request's access restriction hides (none without the header), or a SOAP Fault (Sender). */
+function hiddenDocumentsOf(headers: SoapRequest["httpHeaders"]): ReadonlySet<string> {
+  try {
+    return new Set(parseAccessHeader(headers[ACCESS_HEADER])?.hiddenDocumentUniqueIds);
+  } catch (err) {
+    if (!(err instanceof AccessHeaderError)) throw err;
+    throw new SoapError("SOAP_HTTP_HEADER", `The access restriction is malformed: ${err.message}`, { faultCode: "Sender", cause: err });
+  }
 }

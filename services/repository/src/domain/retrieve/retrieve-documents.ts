@@ -26,13 +26,18 @@ export interface RetrieveResult {
  * state `pending`) is XDSDocumentUniqueIdError; a document whose bytes are gone from the blob store is
  * XDSRepositoryError. The bytes themselves are not read here: each found document becomes an xop:Include to its
  * own MIME part, whose body opens the blob only when the response stream reaches that part.
+ *
+ * `hidden` are the uniqueIds the gateway's access restriction hides from the actor: each is answered exactly as a
+ * document this repository does not hold (same error, same text, same effect on the status), so the answer does not
+ * tell that it exists; it is never looked up and its blob is never opened.
  */
 export async function retrieveDocuments(
   deps: RepositoryDeps,
   requests: readonly DocumentRequest[],
   log: Logger,
+  hidden: ReadonlySet<string> = new Set(),
 ): Promise<RetrieveResult> {
-  const ours = requests.filter((r) => r.repositoryUniqueId === deps.config.REPOSITORY_UNIQUE_ID);
+  const ours = requests.filter((r) => r.repositoryUniqueId === deps.config.REPOSITORY_UNIQUE_ID && !hidden.has(r.documentUniqueId));
   const rows = ours.length === 0 ? [] : await findStoredDocuments(deps.db, [...new Set(ours.map((r) => r.documentUniqueId))]);
   const registered = new Map(rows.filter((r) => r.state === "registered").map((r) => [r.documentUniqueId, r]));
   // Every blob is known to be there before answering, so that a lost blob is an error in the status rather than a
@@ -49,9 +54,9 @@ export async function retrieveDocuments(
       errors.push(xdsError("XDSUnknownRepositoryId", `repositoryUniqueId ${request.repositoryUniqueId} is not this repository`, uniqueId));
       continue;
     }
-    const row = registered.get(uniqueId);
+    const row = hidden.has(uniqueId) ? undefined : registered.get(uniqueId);
     if (!row) {
-      errors.push(xdsError("XDSDocumentUniqueIdError", `document ${uniqueId} is not held by this repository`, uniqueId));
+      errors.push(notHeld(uniqueId));
       continue;
     }
     const blob = blobs.get(row.blobKey);
@@ -79,6 +84,11 @@ export async function retrieveDocuments(
   // debug: the endpoint already logs one line per request, and a second one costs measurably at high rates.
   log.debug({ requested: requests.length, returned: documentResponses.length, errors: errors.length }, "ITI-43 retrieve");
   return { response: { registryResponse: registryResponseOf(errors, status), documentResponses }, attachments };
+}
+
+/** ITI TF-2b 3.43.4.1.3: a document this repository does not hold, and likewise one the actor may not see. */
+function notHeld(uniqueId: string): XdsError {
+  return xdsError("XDSDocumentUniqueIdError", `document ${uniqueId} is not held by this repository`, uniqueId);
 }
 
 /** ITI TF-2b 3.43.4.2.2: Success when every document is returned, PartialSuccess when some are, else Failure. */

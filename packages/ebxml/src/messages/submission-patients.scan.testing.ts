@@ -1,12 +1,12 @@
 /** Test support for the submission patient scan: the ITI-41/ITI-42 samples, and what the full parse reads from them. */
 import { readFileSync } from "node:fs";
 import { xdsMetadataFromRim } from "../metadata/xds-metadata.js";
-import { Problems } from "../problems.js";
+import type { ParseResult } from "../xds-error.js";
 import { NS } from "../vocabulary.js";
 import { parseXml } from "../xml/parse-xml.js";
 import { childElements, firstChild, isNamed, type XmlElement } from "../xml/xml-node.js";
-import { readProvideAndRegisterRequest } from "./provide-and-register-request.js";
-import { readSubmitObjectsRequest, type SubmitObjectsRequest } from "./submit-objects-request.js";
+import { parseProvideAndRegisterRequest } from "./provide-and-register-request.js";
+import { parseSubmitObjectsRequest, type SubmitObjectsRequest } from "./submit-objects-request.js";
 import type { SubmissionPatientScan, SubmissionPatientScanResult } from "./submission-patients.scan.js";
 
 const FIXTURES = new URL("../../../../test/fixtures/", import.meta.url);
@@ -59,7 +59,7 @@ export function mtomRootPart(capture: Uint8Array): Uint8Array {
   return text.subarray(headersEnd + 2, next);
 }
 
-/** The patient ids and sourceIds the full parse reads: parseXml, then the ebRIM reader and the XDS metadata views. */
+/** The patient ids and sourceIds the full parse reads: parseXml, the message parser, then the XDS metadata views. */
 export function fullParsePatients(bytes: Uint8Array): { patientIds: string[]; sourceIds: string[] } {
   const request = submitObjectsRequestOf(parseXml(bytes));
   const md = xdsMetadataFromRim(request.objects);
@@ -69,7 +69,6 @@ export function fullParsePatients(bytes: Uint8Array): { patientIds: string[]; so
 }
 
 function submitObjectsRequestOf(root: XmlElement): SubmitObjectsRequest {
-  const ctx = new Problems();
   let el = root;
   if (isNamed(el, NS.soap12, "Envelope")) {
     const body = firstChild(el, NS.soap12, "Body");
@@ -77,9 +76,13 @@ function submitObjectsRequestOf(root: XmlElement): SubmitObjectsRequest {
     if (!first) throw new Error("empty SOAP Body");
     el = first;
   }
-  if (isNamed(el, NS.xdsb, "ProvideAndRegisterDocumentSetRequest")) return readProvideAndRegisterRequest(el, ctx).submitObjectsRequest;
-  if (isNamed(el, NS.lcm, "SubmitObjectsRequest")) return readSubmitObjectsRequest(el, ctx);
-  throw new Error(`not a submission: ${el.local}`);
+  if (isNamed(el, NS.xdsb, "ProvideAndRegisterDocumentSetRequest")) return valueOf(parseProvideAndRegisterRequest(el)).submitObjectsRequest;
+  return valueOf(parseSubmitObjectsRequest(el));
+}
+
+function valueOf<T>(result: ParseResult<T>): T {
+  if (!result.ok) throw new Error(`the full parse refused the sample: ${JSON.stringify(result.errors)}`);
+  return result.value;
 }
 
 export function distinctSorted(values: readonly (string | undefined)[]): string[] {

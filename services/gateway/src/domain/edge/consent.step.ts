@@ -142,6 +142,9 @@ async function checkPublication(options: ConsentStepOptions, request: EdgeReques
   } catch (err) {
     return refuse({ ...soapFaultFromError(err), code: "Sender", reason: `The submission's metadata could not be read: ${(err as Error).message}` }, "unreadable submission");
   }
+  // No patient id at all: nothing to decide for. The submission goes on to be refused by the registry's metadata
+  // checks (a DocumentEntry and a SubmissionSet need a patientId, ITI TF-3 4.2.3), every error listed; the scan
+  // reports every patientId the registry could read, never fewer.
   const decisions = await decideEach(options, actor, patients ?? [], "publish");
   const denied = [...decisions.values()].find((d) => d.decision === "deny");
   if (denied !== undefined) {

@@ -22,8 +22,8 @@ import { benchDatabaseUrl, dropDatabases, recreateDatabases } from "./bench-data
 
 /**
  * `pnpm bench:authz [--queries N] [--rounds N]`: ITI-18 FindDocuments throughput through the gateway with
- * authorization off (routing only) and on (XUA assertion verified, the consent service asked, the registry given the
- * access restriction), 4 concurrent clients, in rotating rounds so that load from elsewhere falls on every path. The
+ * authorization off (routing only), with the XUA assertion verified but no consent check, and on (XUA assertion
+ * verified, the consent service asked, the registry given the access restriction; with and without the decision cache), 4 concurrent clients, in rotating rounds so that load from elsewhere falls on every path. The
  * registry, the consent service and the gateways each run as their own process on PostgreSQL. Target: authorization
  * costs <= 15 %. The patient has 21 documents, one masked; the querying doctor is their referring doctor.
  */
@@ -43,8 +43,8 @@ const AUDIENCE = "urn:opendsp:bench-gateway";
 const DB_REGISTRY = "opendsp_bench_authz_registry";
 const DB_CONSENT = "opendsp_bench_authz_consent";
 
-type PathName = "off" | "on" | "onUncached";
-const PATHS: readonly PathName[] = ["off", "on", "onUncached"];
+type PathName = "off" | "authenticated" | "on" | "onUncached";
+const PATHS: readonly PathName[] = ["off", "authenticated", "on", "onUncached"];
 
 async function timed(count: number, work: () => Promise<void>): Promise<number> {
   let left = count;
@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     const enforced = { ...common, GATEWAY_ACCESS_CONTROL: "enforced", GATEWAY_XUA_IDP_CERT_FILE: join(dir, "idp.pem"), GATEWAY_XUA_AUDIENCES: AUDIENCE, GATEWAY_CONSENT_URL: consentBase };
     const gateways: Record<PathName, ServiceProcess> = {
       off: await startServiceProcess("services/gateway/src/main.ts", { ...common, GATEWAY_ACCESS_CONTROL: "off" }),
+      authenticated: await startServiceProcess("services/gateway/src/main.ts", { ...enforced, GATEWAY_ACCESS_CONTROL: "off" }),
       on: await startServiceProcess("services/gateway/src/main.ts", enforced),
       onUncached: await startServiceProcess("services/gateway/src/main.ts", { ...enforced, GATEWAY_CONSENT_CACHE_SECONDS: "0" }),
     };
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
     });
     // The same bytes on every path: the assertion is there when authorization is off too, only not checked.
     const query = withXuaAssertion(serializeSoapEnvelope(buildSoapRequest({ action: ACTION.iti18.request, body: findDocumentsQuery(PATIENT) }).envelope), assertion);
-    const expected: Record<PathName, number> = { off: DOCUMENTS, on: DOCUMENTS - 1, onUncached: DOCUMENTS - 1 };
+    const expected: Record<PathName, number> = { off: DOCUMENTS, authenticated: DOCUMENTS, on: DOCUMENTS - 1, onUncached: DOCUMENTS - 1 };
     const urlOf = (name: PathName): string => `${new URL(gateways[name].soapUrl).origin}/xds/registry`;
     const find = (name: PathName) => async (): Promise<void> => {
       const text = await postSoap(urlOf(name), query);
@@ -136,8 +137,8 @@ async function main(): Promise<void> {
     };
     for (let i = 0; i < 100; i++) for (const name of PATHS) await find(name)();
 
-    const seconds: Record<PathName, number> = { off: 0, on: 0, onUncached: 0 };
-    const cpu: Record<PathName, number> = { off: 0, on: 0, onUncached: 0 };
+    const seconds: Record<PathName, number> = { off: 0, authenticated: 0, on: 0, onUncached: 0 };
+    const cpu: Record<PathName, number> = { off: 0, authenticated: 0, on: 0, onUncached: 0 };
     const perRound = Math.ceil(QUERIES / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < PATHS.length; k++) {
@@ -149,12 +150,13 @@ async function main(): Promise<void> {
     }
     const total = perRound * ROUNDS;
     const rate = (name: PathName): number => total / seconds[name];
-    const cost = (name: PathName): string => `${(((rate("off") - rate(name)) / rate("off")) * 100).toFixed(1)} %`;
+    const cost = (name: PathName, base: PathName = "off"): string => `${(((rate(base) - rate(name)) / rate(base)) * 100).toFixed(1)} %`;
     const cpuMs = (name: PathName): string => `${(cpu[name] / total).toFixed(2)} ms`;
     console.log(`ITI-18 FindDocuments (${DOCUMENTS} documents, one masked, LeafClass) through the gateway, ${total} queries per path, ${CLIENTS} clients, ${ROUNDS} rotating rounds`);
-    console.log(`  authorization off:                    ${rate("off").toFixed(1)} queries/s  (gateway CPU ${cpuMs("off")} per query)`);
-    console.log(`  authorization on (decisions cached):  ${rate("on").toFixed(1)} queries/s  -> cost ${cost("on")} (target <= 15 %)  (gateway CPU ${cpuMs("on")} per query)`);
-    console.log(`  authorization on, no decision cache:  ${rate("onUncached").toFixed(1)} queries/s  -> cost ${cost("onUncached")}  (gateway CPU ${cpuMs("onUncached")} per query)`);
+    console.log(`  authorization off (routing only):         ${rate("off").toFixed(1)} queries/s  (gateway CPU ${cpuMs("off")} per query)`);
+    console.log(`  XUA verified, no consent check:           ${rate("authenticated").toFixed(1)} queries/s  -> cost ${cost("authenticated")}  (gateway CPU ${cpuMs("authenticated")} per query)`);
+    console.log(`  authorization on (XUA + consent, cached): ${rate("on").toFixed(1)} queries/s  -> cost ${cost("on")} (target <= 15 %), ${cost("on", "authenticated")} over XUA alone  (gateway CPU ${cpuMs("on")} per query)`);
+    console.log(`  authorization on, no decision cache:      ${rate("onUncached").toFixed(1)} queries/s  -> cost ${cost("onUncached")}  (gateway CPU ${cpuMs("onUncached")} per query)`);
     console.log("  (the machine may be shared: figures are noisy; run again before drawing conclusions)");
   } finally {
     for (const p of processes.reverse()) await p.stop();

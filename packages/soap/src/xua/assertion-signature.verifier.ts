@@ -17,12 +17,7 @@ import { XuaError } from "./xua-error.js";
  * @param xml the text `document` was parsed from; xml-crypto parses it again and digests the element it finds by ID.
  */
 export function verifyAssertionSignature(xml: string, document: DomDocument, assertion: DomElement, trustedKeys: readonly KeyObject[]): string {
-  const id = attributeOf(assertion, "ID");
-  // SAML 2.0 Core §2.3.3: ID is required, an xs:ID (an NCName, so never empty).
-  if (id === undefined || !/^[A-Za-z_][\w.-]*$/.test(id)) throw new XuaError("XUA_MALFORMED", "The assertion has no valid ID attribute");
-  const signature = signatureOf(assertion);
-  rejectRepeatedId(document, id);
-  checkSignedInfo(signature, id);
+  const signature = checkAssertionSignatureShape(document, assertion);
 
   let lastFailure: unknown;
   for (const key of trustedKeys) {
@@ -47,6 +42,17 @@ export function verifyAssertionSignature(xml: string, document: DomDocument, ass
     return references[0];
   }
   throw new XuaError("XUA_UNTRUSTED_SIGNER", "No trusted identity-provider certificate verifies the assertion's signature", { cause: lastFailure });
+}
+
+/** The shape rules of SAML 2.0 Core §5.4 for the assertion as it sits in `document`; returns its ds:Signature. */
+export function checkAssertionSignatureShape(document: DomDocument, assertion: DomElement): DomElement {
+  const id = attributeOf(assertion, "ID");
+  // SAML 2.0 Core §2.3.3: ID is required, an xs:ID (an NCName, so never empty).
+  if (id === undefined || !/^[A-Za-z_][\w.-]*$/.test(id)) throw new XuaError("XUA_MALFORMED", "The assertion has no valid ID attribute");
+  const signature = signatureOf(assertion);
+  rejectRepeatedId(document, id);
+  checkSignedInfo(signature, id);
+  return signature;
 }
 
 /** SAML 2.0 Core §5.4.1: the assertion's ds:Signature is its own child; a second one, or one deeper down, is refused. */

@@ -18,7 +18,9 @@ export interface DomNode {
 }
 
 export interface DomAttr {
+  /** The qualified name, prefix included. */
   readonly name: string;
+  readonly namespaceURI: string | null;
   readonly localName: string | null;
   readonly value: string;
 }
@@ -34,6 +36,8 @@ interface DomContainer extends DomNode {
 }
 
 export interface DomElement extends DomContainer {
+  /** The qualified name, prefix included. */
+  readonly tagName: string;
   readonly localName: string;
   readonly namespaceURI: string | null;
   readonly attributes: DomList<DomAttr>;

@@ -220,3 +220,23 @@ describe("XuaVerifier.verifyAssertion, an assertion on its own (a JSON API's Aut
     expect(refused("not xml at all")).not.toBe("accepted");
   });
 });
+
+describe("a verifier that has seen an assertion before", () => {
+  it("still refuses a changed copy, a wrapped one, and the same assertion once it has expired", () => {
+    const verifier = createXuaVerifier(options);
+    const assertion = mintFor(idp);
+    expect(verifier.verify(envelopeWith(assertion), NOW).subjectId).toBe(CLAIMS.subjectId);
+    expect(verifier.verify(envelopeWith(assertion), NOW).subjectId).toBe(CLAIMS.subjectId);
+    const code = (input: string, at: Date): string => {
+      try {
+        verifier.verify(input, at);
+      } catch (err) {
+        return (err as { code: string }).code;
+      }
+      return "accepted";
+    };
+    expect(code(envelopeWith(assertion.replace(CLAIMS.subjectId, "someone-else")), NOW)).toBe("XUA_BAD_SIGNATURE");
+    expect(code(envelopeWith(assertion + assertion), NOW)).toBe("XUA_WRAPPED");
+    expect(code(envelopeWith(assertion), new Date(NOW.getTime() + (LIFETIME_SECONDS + 120) * 1000))).toBe("XUA_EXPIRED");
+  });
+});

@@ -1,6 +1,7 @@
 import { X509Certificate, type KeyObject } from "node:crypto";
 import { readAssertionClaims } from "./assertion-claims.reader.js";
-import { verifyAssertionSignature } from "./assertion-signature.verifier.js";
+import { assertionFingerprint } from "./assertion-fingerprint.js";
+import { checkAssertionSignatureShape, verifyAssertionSignature } from "./assertion-signature.verifier.js";
 import { descendantsNamed } from "./dom-elements.js";
 import { readHeaderDocument } from "./security-header.reader.js";
 import type { XuaIdentity } from "./xua-identity.js";
@@ -37,6 +38,9 @@ export interface XuaVerifier {
 
 export const DEFAULT_XUA_CLOCK_SKEW_SECONDS = 60;
 
+/** Verified assertions remembered per verifier; the oldest go first. */
+const MAX_VERIFIED_ASSERTIONS = 10_000;
+
 interface TrustedSigner {
   readonly key: KeyObject;
   readonly validFrom: number;
@@ -64,6 +68,10 @@ export function createXuaVerifier(options: XuaVerifierOptions): XuaVerifier {
     return { key: certificate.publicKey, validFrom, validTo };
   });
   const audiences = new Set(options.audiences);
+  // Verdicts of the XML-DSig check by assertion fingerprint: a client sends one assertion with every request for its
+  // lifetime, and the check (a parse, two canonicalisations, a digest, an RSA verification) costs milliseconds. The
+  // claims are still read, and the time window, audience and wrapping rules still checked, on every request.
+  const verified = new Map<string, { readonly signedXml: string; readonly untilMs: number }>();
 
   const verifier: XuaVerifier = {
     verifyAssertion(assertionXml, now = new Date()) {
@@ -85,9 +93,21 @@ export function createXuaVerifier(options: XuaVerifierOptions): XuaVerifier {
         throw new XuaError("XUA_MISSING", "The wsse:Security header holds no SAML 2.0 assertion");
       }
       // RFC 5280 §4.1.2.5: an identity provider's certificate vouches for its signatures only within its validity period.
-      const trustedKeys = trusted.filter((t) => t.validFrom <= now.getTime() && now.getTime() <= t.validTo).map((t) => t.key);
-      const signedXml = verifyAssertionSignature(header.xml, header.document, assertion, trustedKeys);
-      return readAssertionClaims(signedXml, { assertionId: assertion.getAttribute("ID") ?? "", audiences, now, clockSkewSeconds });
+      const trustedNow = trusted.filter((t) => t.validFrom <= now.getTime() && now.getTime() <= t.validTo);
+      const fingerprint = assertionFingerprint(assertion);
+      let signedXml = verified.get(fingerprint);
+      if (signedXml === undefined || signedXml.untilMs < now.getTime()) {
+        const xml = verifyAssertionSignature(header.xml, header.document, assertion, trustedNow.map((t) => t.key));
+        // Kept no longer than the trusted certificates vouch for it.
+        signedXml = { signedXml: xml, untilMs: Math.min(...trustedNow.map((t) => t.validTo)) };
+        if (verified.size >= MAX_VERIFIED_ASSERTIONS) verified.delete(verified.keys().next().value as string);
+        verified.set(fingerprint, signedXml);
+      } else {
+        // The shape rules (one enveloped signature, one Reference to this ID, accepted algorithms, no repeated ID in the
+        // header) concern this message, not the assertion alone: checked again.
+        checkAssertionSignatureShape(header.document, assertion);
+      }
+      return readAssertionClaims(signedXml.signedXml, { assertionId: assertion.getAttribute("ID") ?? "", audiences, now, clockSkewSeconds });
     },
   };
   return verifier;

@@ -263,3 +263,20 @@ describe("the consent API through the gateway", () => {
     expect(anonymous.status).toBe(401);
   });
 });
+
+describe("when the consent service is down", () => {
+  it("refuses what it cannot decide with a Receiver Fault, and still answers what it decided moments ago", async () => {
+    const r = records.get(recordKey("open", false));
+    if (r === undefined) throw new Error("patients not prepared");
+    const referring = professional("dr-referring")(r.patientId);
+    // Asked (and cached) while the service is up.
+    expect(uniqueIdsFound(await callGateway(referring, stack.gateway.registryUrl, ITI.query, findDocumentsQuery(r.patientId))).has(r.plain)).toBe(true);
+    await consent.stop();
+    const stranger = professional("dr-never-seen")(r.patientId);
+    const refused = await callGateway(stranger, stack.gateway.registryUrl, ITI.query, findDocumentsQuery(r.patientId));
+    expect(refused.fault).toBe("Receiver");
+    const publish = await callGateway(stranger, stack.gateway.repositoryUrl, ITI.provide, provideAndRegisterBody(r.patientId, "text/plain", { kind: "inline", bytes: Buffer.from("x") }).body);
+    expect(publish.fault).toBe("Receiver");
+    expect(uniqueIdsFound(await callGateway(referring, stack.gateway.registryUrl, ITI.query, findDocumentsQuery(r.patientId))).has(r.plain)).toBe(true);
+  });
+});

@@ -5,3 +5,13 @@ export { withXuaAssertion, xuaSecurityHeader } from "./xua-security.header.js";
 export { EMERGENCY_PURPOSE_OF_USE, isEmergencyAccess, type XuaCode, type XuaIdentity } from "./xua-identity.js";
 export { XuaError, type XuaErrorCode } from "./xua-error.js";
 export { XUA_ATTRIBUTE, XUA_NS } from "./xua-names.js";
+export {
+  DEVELOPMENT_IDP_AUDIENCE,
+  DEVELOPMENT_IDP_FILES,
+  DEVELOPMENT_IDP_ISSUER,
+  ensureDevelopmentIdentityProvider,
+  loadDevelopmentIdentityProvider,
+  type DevelopmentIdentityProvider,
+  type EnsureDevelopmentIdentityProviderOptions,
+} from "./development-identity-provider.js";
+export { DevelopmentIdentityProviderError, type DevelopmentIdentityProviderErrorCode } from "./development-identity-provider-error.js";

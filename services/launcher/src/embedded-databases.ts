@@ -6,8 +6,8 @@ const TEMPLATE_PREFIX = ".pglite-template-";
 const PARTIAL_SUFFIX = ".initializing";
 
 /**
- * On a first start, the embedded databases of the registry and the repository are made from one initdb instead of
- * two: PGlite's initdb is most of a cold start's time, and an empty, cleanly closed cluster copied file by file is the
+ * On a first start, the embedded databases of the registry, the repository and consent are made from one initdb
+ * instead of one each: PGlite's initdb is most of a cold start's time, and an empty, cleanly closed cluster copied file by file is the
  * same cluster (a file-level copy of a stopped PostgreSQL). Folders that already hold a database are left alone; the
  * services then run their own migrations on them as usual.
  */

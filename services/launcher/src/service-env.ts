@@ -1,13 +1,34 @@
 import { join } from "node:path";
+import type { GatewayIdentitySettings } from "./development-identity.js";
 import type { Environment, LauncherConfig } from "./launcher-config.js";
 import type { PlannedListener } from "./platform-start-error.js";
 import type { ServiceDatabases } from "./postgres-databases.js";
 
-/** Where the embedded platform keeps each part's data under OPENDSP_DATA_DIR. */
-export function dataLayout(dataDir: string): { registryDb: string; repositoryDir: string; repositoryDb: string; documents: string } {
+/** Where the platform keeps each part's data under OPENDSP_DATA_DIR. */
+export interface DataLayout {
+  readonly registryDb: string;
+  readonly repositoryDir: string;
+  readonly repositoryDb: string;
+  readonly documents: string;
+  readonly consentDb: string;
+  readonly presenceCodeKey: string;
+  readonly identityProvider: string;
+}
+
+export function dataLayout(dataDir: string): DataLayout {
   const repositoryDir = join(dataDir, "repository");
+  const consentDir = join(dataDir, "consent");
   // The repository keeps its database in <dir>/db and the documents in <dir>/blobs (services/repository/src/server.ts).
-  return { registryDb: join(dataDir, "registry"), repositoryDir, repositoryDb: join(repositoryDir, "db"), documents: join(repositoryDir, "blobs") };
+  // Consent's database goes in consent/db, beside its key: PGlite wants a folder of its own.
+  return {
+    registryDb: join(dataDir, "registry"),
+    repositoryDir,
+    repositoryDb: join(repositoryDir, "db"),
+    documents: join(repositoryDir, "blobs"),
+    consentDb: join(consentDir, "db"),
+    presenceCodeKey: join(consentDir, "presence-code.key"),
+    identityProvider: join(dataDir, "identity-provider"),
+  };
 }
 
 /** The ports the platform will listen on, each with the variable that sets it. */
@@ -16,6 +37,7 @@ export function plannedListeners(config: LauncherConfig): PlannedListener[] {
     { service: "registry", variable: "REGISTRY_PORT", host: config.REGISTRY_HOST, port: config.REGISTRY_PORT },
     ...(config.HL7_MLLP_PORT >= 0 ? [{ service: "registry", variable: "HL7_MLLP_PORT", host: config.REGISTRY_HOST, port: config.HL7_MLLP_PORT } as const] : []),
     { service: "repository", variable: "REPOSITORY_PORT", host: config.REPOSITORY_HOST, port: config.REPOSITORY_PORT },
+    { service: "consent", variable: "CONSENT_PORT", host: config.CONSENT_HOST, port: config.CONSENT_PORT },
     { service: "gateway", variable: "GATEWAY_PORT", host: config.GATEWAY_HOST, port: config.GATEWAY_PORT },
   ];
 }
@@ -51,13 +73,40 @@ export function repositoryEnv(env: Environment, config: LauncherConfig, dataDir:
   };
 }
 
-export function gatewayEnv(env: Environment, config: LauncherConfig, registryBaseUrl: string, repositoryBaseUrl: string): Environment {
+export function consentEnv(env: Environment, config: LauncherConfig, dataDir: string, databases: ServiceDatabases, presenceCodeKey: string): Environment {
+  return {
+    ...env,
+    CONSENT_HOST: config.CONSENT_HOST,
+    CONSENT_PORT: String(config.CONSENT_PORT),
+    CONSENT_DATA_DIR: dataLayout(dataDir).consentDb,
+    DATABASE_URL: databases.consent?.url,
+    CONSENT_PRESENCE_CODE_KEY: presenceCodeKey,
+    LOG_LEVEL: config.LOG_LEVEL,
+  };
+}
+
+/** The services behind the gateway, by the base URL each listens on. */
+export interface GatewayUpstreams {
+  readonly registry: string;
+  readonly repository: string;
+  readonly consent: string;
+}
+
+/**
+ * The gateway enforces access (GATEWAY_ACCESS_CONTROL, "enforced" unless the operator says "off"): it asks consent at
+ * GATEWAY_CONSENT_URL, and authenticates users with the identity providers of `identity` (the development one when the
+ * operator configured none); undefined leaves the operator's GATEWAY_XUA_* as they are.
+ */
+export function gatewayEnv(env: Environment, config: LauncherConfig, upstreams: GatewayUpstreams, identity: GatewayIdentitySettings | undefined): Environment {
   return {
     ...env,
     GATEWAY_HOST: config.GATEWAY_HOST,
     GATEWAY_PORT: String(config.GATEWAY_PORT),
-    REGISTRY_URL: registryBaseUrl,
-    REPOSITORY_URL: repositoryBaseUrl,
+    REGISTRY_URL: upstreams.registry,
+    REPOSITORY_URL: upstreams.repository,
+    GATEWAY_CONSENT_URL: upstreams.consent,
+    GATEWAY_ACCESS_CONTROL: config.GATEWAY_ACCESS_CONTROL,
+    ...(identity === undefined ? {} : { GATEWAY_XUA_IDP_CERT_FILE: identity.idpCertFile, GATEWAY_XUA_AUDIENCES: identity.audiences }),
     LOG_LEVEL: config.LOG_LEVEL,
   };
 }

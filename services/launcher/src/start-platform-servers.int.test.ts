@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseNameOf } from "./postgres-databases.js";
 import { startPlatform, type RunningPlatform } from "./start-platform.js";
+import { patientToken } from "./testing/patient-token.testing.js";
 import { DEFAULT_REPOSITORY_UNIQUE_ID, addPatient, findDocuments, freshPatientId, provideAndRegister, retrieveDocument } from "./testing/xds-client.testing.js";
 import { RESPONSE_STATUS } from "@opendsp/ebxml";
 
@@ -23,6 +24,7 @@ const env = (): Record<string, string> => ({
   GATEWAY_PORT: "0",
   REGISTRY_PORT: "0",
   REPOSITORY_PORT: "0",
+  CONSENT_PORT: "0",
   HL7_MLLP_PORT: "0",
   DATABASE_URL: database.url,
   S3_ENDPOINT: s3.endpoint,
@@ -43,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.stop();
   const base = databaseNameOf(database.url);
-  for (const service of ["registry", "repository"]) await runAdminStatement(`DROP DATABASE IF EXISTS ${base}_${service} WITH (FORCE)`);
+  for (const service of ["registry", "repository", "consent"]) await runAdminStatement(`DROP DATABASE IF EXISTS ${base}_${service} WITH (FORCE)`);
   await database?.drop();
   await s3?.stop();
   await removeJobQueueData(REDIS_URL, JOBS_PREFIX);
@@ -60,26 +62,31 @@ describe("the platform on PostgreSQL, S3 and Redis", () => {
     const base = databaseNameOf(database.url);
     expect(platform.backends.registryDatabase).toMatchObject({ kind: "postgres", location: expect.stringContaining(`/${base}_registry`) as string });
     expect(platform.backends.repositoryDatabase).toMatchObject({ kind: "postgres", location: expect.stringContaining(`/${base}_repository`) as string });
+    expect(platform.backends.consentDatabase).toMatchObject({ kind: "postgres", location: expect.stringContaining(`/${base}_consent`) as string });
     expect(platform.backends.documents).toEqual({ kind: "s3", location: `${s3.endpoint} bucket launcher-documents` });
     expect(platform.backends.jobs).toEqual({ kind: "bullmq", location: REDIS_URL });
 
     expect((await fetch(`${platform.gateway.url}/health`)).status).toBe(200);
     expect(await addPatient(platform.gateway.url, patientId)).toBe(201);
-    const submitted = await provideAndRegister(platform.gateway.repositorySoapUrl, patientId, letter);
+    const token = await patientToken(platform, patientId);
+    const submitted = await provideAndRegister(platform.gateway.repositorySoapUrl, patientId, letter, token);
     expect(submitted).toMatchObject({ status: RESPONSE_STATUS.success });
     documentUniqueId = submitted.entry.uniqueId ?? "";
-    expect((await findDocuments(platform.gateway.registrySoapUrl, patientId)).map((d) => d.uniqueId)).toEqual([documentUniqueId]);
+    expect((await findDocuments(platform.gateway.registrySoapUrl, patientId, token)).map((d) => d.uniqueId)).toEqual([documentUniqueId]);
 
-    // Nothing of it went to the data folder: no embedded database, no document file.
-    expect(await readdir(dataDir)).toEqual(["opendsp.lock"]);
+    // No database or document under the data folder: only the lock, consent's presence-code key and the development
+    // identity provider.
+    expect((await readdir(dataDir)).sort()).toEqual(["consent", "identity-provider", "opendsp.lock"]);
+    expect(await readdir(join(dataDir, "consent"))).toEqual(["presence-code.key"]);
     expect(await readdir(s3.dir)).toContain("launcher-documents");
   });
 
   it("finds the same databases again at the next start and retrieves the document", { timeout: 180_000 }, async () => {
     await platform?.stop();
     platform = await startPlatform(env());
-    expect((await findDocuments(platform.gateway.registrySoapUrl, patientId)).map((d) => d.uniqueId)).toEqual([documentUniqueId]);
-    const bytes = await retrieveDocument(platform.gateway.repositorySoapUrl, DEFAULT_REPOSITORY_UNIQUE_ID, documentUniqueId);
+    const token = await patientToken(platform, patientId);
+    expect((await findDocuments(platform.gateway.registrySoapUrl, patientId, token)).map((d) => d.uniqueId)).toEqual([documentUniqueId]);
+    const bytes = await retrieveDocument(platform.gateway.repositorySoapUrl, DEFAULT_REPOSITORY_UNIQUE_ID, documentUniqueId, token);
     expect(bytes.equals(letter)).toBe(true);
   });
 });

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPlatform, type RunningPlatform } from "./start-platform.js";
+import { patientToken } from "./testing/patient-token.testing.js";
 import { DEFAULT_REPOSITORY_UNIQUE_ID, addPatient, findDocuments, freshPatientId, provideAndRegister, retrieveDocument } from "./testing/xds-client.testing.js";
 import { RESPONSE_STATUS } from "@opendsp/ebxml";
 
@@ -14,6 +15,7 @@ const env = (): Record<string, string> => ({
   GATEWAY_PORT: "0",
   REGISTRY_PORT: "0",
   REPOSITORY_PORT: "0",
+  CONSENT_PORT: "0",
   HL7_MLLP_PORT: "0",
   LOG_LEVEL: "silent",
 });
@@ -45,11 +47,21 @@ describe("the embedded platform (PGlite, documents in a folder, in-process jobs)
 
     platform = await startPlatform(env());
     expect(platform.dataDir).toBe(dataDir);
-    expect((await readdir(dataDir)).sort()).toEqual(["opendsp.lock", "registry", "repository"]);
+    expect((await readdir(dataDir)).sort()).toEqual(["consent", "identity-provider", "opendsp.lock", "registry", "repository"]);
     expect((await readdir(join(dataDir, "repository"))).sort()).toEqual(["blobs", "db"]);
+    expect((await readdir(join(dataDir, "consent"))).sort()).toEqual(["db", "presence-code.key"]);
+    expect((await stat(join(dataDir, "consent", "presence-code.key"))).mode & 0o777).toBe(0o600);
+    expect((await readdir(join(dataDir, "identity-provider"))).sort()).toEqual(["identity-provider.json", "signing-certificate.pem", "signing-key.pem"]);
+    expect((await stat(join(dataDir, "identity-provider", "signing-key.pem"))).mode & 0o777).toBe(0o600);
+    expect(platform.identityProvider).toEqual({
+      dir: join(dataDir, "identity-provider"),
+      certificateFile: join(dataDir, "identity-provider", "signing-certificate.pem"),
+      audiences: "urn:opendsp:gateway",
+    });
     expect(platform.backends).toEqual({
       registryDatabase: { kind: "pglite", location: join(dataDir, "registry") },
       repositoryDatabase: { kind: "pglite", location: join(dataDir, "repository", "db") },
+      consentDatabase: { kind: "pglite", location: join(dataDir, "consent", "db") },
       documents: { kind: "folder", location: join(dataDir, "repository", "blobs") },
       jobs: { kind: "in-process", location: "this process" },
     });
@@ -61,18 +73,21 @@ describe("the embedded platform (PGlite, documents in a folder, in-process jobs)
     });
     expect((await getJson(`${platform.registry.url}/health`)).status).toBe(200);
     expect((await getJson(`${platform.repository.url}/health`)).body).toMatchObject({ status: "ok", database: "ok", blobs: "ok" });
+    expect((await getJson(`${platform.consent.url}/health`)).status).toBe(200);
     for (const wsdl of [`${platform.gateway.registrySoapUrl}?wsdl`, `${platform.gateway.repositorySoapUrl}?wsdl`]) {
       const res = await fetch(wsdl);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain(platform.gateway.url);
     }
 
-    // ITI-8 through the admin API, ITI-41 and ITI-18 through the gateway.
+    // ITI-8 through the admin API, ITI-41 and ITI-18 through the gateway, by the patient (a token of the development
+    // identity provider), on their own open record.
     expect(await addPatient(platform.gateway.url, patientId)).toBe(201);
-    const submitted = await provideAndRegister(platform.gateway.repositorySoapUrl, patientId, letter);
+    const token = await patientToken(platform, patientId);
+    const submitted = await provideAndRegister(platform.gateway.repositorySoapUrl, patientId, letter, token);
     expect(submitted).toMatchObject({ status: RESPONSE_STATUS.success, errors: [] });
     documentUniqueId = submitted.entry.uniqueId ?? "";
-    const found = await findDocuments(platform.gateway.registrySoapUrl, patientId);
+    const found = await findDocuments(platform.gateway.registrySoapUrl, patientId, token);
     expect(found.map((d) => d.uniqueId)).toEqual([documentUniqueId]);
     expect(found[0]).toMatchObject({ repositoryUniqueId: DEFAULT_REPOSITORY_UNIQUE_ID, size: String(letter.length) });
   });
@@ -84,11 +99,17 @@ describe("the embedded platform (PGlite, documents in a folder, in-process jobs)
     const stopped = platform;
     await expect(fetch(`${stopped?.gateway.url ?? ""}/health`)).rejects.toThrow();
 
+    const keyBefore = await readFile(join(dataDir, "consent", "presence-code.key"), "utf8");
+    const signingKeyBefore = await readFile(join(dataDir, "identity-provider", "signing-key.pem"), "utf8");
     platform = await startPlatform(env());
-    const found = await findDocuments(platform.gateway.registrySoapUrl, patientId);
+    // The presence-code key and the identity provider are kept: codes and tokens issued before still count.
+    expect(await readFile(join(dataDir, "consent", "presence-code.key"), "utf8")).toBe(keyBefore);
+    expect(await readFile(join(dataDir, "identity-provider", "signing-key.pem"), "utf8")).toBe(signingKeyBefore);
+    const token = await patientToken(platform, patientId);
+    const found = await findDocuments(platform.gateway.registrySoapUrl, patientId, token);
     expect(found.map((d) => d.uniqueId)).toEqual([documentUniqueId]);
     // ITI-43 gives back the very bytes submitted.
-    const bytes = await retrieveDocument(platform.gateway.repositorySoapUrl, DEFAULT_REPOSITORY_UNIQUE_ID, documentUniqueId);
+    const bytes = await retrieveDocument(platform.gateway.repositorySoapUrl, DEFAULT_REPOSITORY_UNIQUE_ID, documentUniqueId, token);
     expect(bytes.equals(letter)).toBe(true);
     // The patient is still known: the admin API updates rather than creates.
     expect(await addPatient(platform.gateway.url, patientId)).toBe(200);

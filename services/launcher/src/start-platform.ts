@@ -4,14 +4,17 @@ import { lockDataDir } from "./data-dir-lock.js";
 import { initializeEmbeddedDatabases } from "./embedded-databases.js";
 import { loadLauncherConfig, type Environment, type LauncherConfig } from "./launcher-config.js";
 import { PlatformStartError, serviceStartError, type PlatformService } from "./platform-start-error.js";
+import { gatewayIdentitySettings } from "./development-identity.js";
 import { assertPortsFree } from "./port-check.js";
 import { createMissingDatabases, redactedUrl, serviceDatabases, type ServiceDatabases } from "./postgres-databases.js";
-import { dataLayout, gatewayEnv, plannedListeners, registryEnv, repositoryEnv } from "./service-env.js";
+import { persistedPresenceCodeKey } from "./presence-code-key.js";
+import { consentEnv, dataLayout, gatewayEnv, plannedListeners, registryEnv, repositoryEnv } from "./service-env.js";
 
 /** Where each kind of data lives, as the start listing shows it. */
 export interface PlatformBackends {
   readonly registryDatabase: Backend<"pglite" | "postgres">;
   readonly repositoryDatabase: Backend<"pglite" | "postgres">;
+  readonly consentDatabase: Backend<"pglite" | "postgres">;
   readonly documents: Backend<"folder" | "s3">;
   readonly jobs: Backend<"in-process" | "bullmq">;
 }
@@ -23,9 +26,18 @@ export interface Backend<K extends string> {
 }
 
 export interface RunningPlatform {
-  readonly gateway: { readonly url: string; readonly registrySoapUrl: string; readonly repositorySoapUrl: string };
+  readonly gateway: { readonly url: string; readonly registrySoapUrl: string; readonly repositorySoapUrl: string; readonly consentApiUrl: string };
   readonly registry: { readonly url: string; readonly soapUrl: string; readonly mllpHost: string; readonly mllpPort: number | undefined };
   readonly repository: { readonly url: string; readonly soapUrl: string };
+  /** The consent service; its JSON API is `apiUrl`, reached by clients through the gateway at `gateway.consentApiUrl`. */
+  readonly consent: { readonly url: string; readonly apiUrl: string };
+  /**
+   * The development identity provider the gateway trusts, when the launcher set it up (no GATEWAY_XUA_IDP_CERT_FILE of
+   * the operator's, access control not off): its folder (what `opendsp token --data-dir` reads) and its audience.
+   */
+  readonly identityProvider: { readonly dir: string; readonly certificateFile: string; readonly audiences: string } | undefined;
+  /** GATEWAY_ACCESS_CONTROL as the gateway was given it. */
+  readonly accessControl: "enforced" | "off";
   /** OPENDSP_DATA_DIR, absolute. */
   readonly dataDir: string;
   readonly backends: PlatformBackends;
@@ -39,8 +51,10 @@ interface Started {
 }
 
 /**
- * The whole platform in this process: the registry, then the repository (which registers at the registry), then the
- * gateway in front of both, each on its own port and talking to the others over HTTP as when deployed apart. Embedded
+ * The whole platform in this process: the registry, the repository (which registers at the registry) and the consent
+ * service, then the gateway in front of them, each on its own port and talking to the others over HTTP as when
+ * deployed apart. The gateway enforces access: users authenticated by XUA assertions of the development identity
+ * provider (<data>/identity-provider/, `opendsp token`) unless the operator configured real ones. Embedded
  * by default (PGlite, documents in a folder, in-process jobs, all under OPENDSP_DATA_DIR and kept across restarts);
  * DATABASE_URL, S3_* and REDIS_URL switch each part to a real server.
  *
@@ -97,32 +111,49 @@ export async function startPlatform(env: Environment = process.env, options: { r
     const layout = dataLayout(dataDir);
     await initializeEmbeddedDatabases(
       dataDir,
-      [...(databases.registry ? [] : [layout.registryDb]), ...(databases.repository ? [] : [layout.repositoryDb])],
+      [
+        ...(databases.registry ? [] : [layout.registryDb]),
+        ...(databases.repository ? [] : [layout.repositoryDb]),
+        ...(databases.consent ? [] : [layout.consentDb]),
+      ],
       logger,
     );
+    const presenceCodeKey = config.CONSENT_PRESENCE_CODE_KEY ?? (await persistedPresenceCodeKey(layout.presenceCodeKey));
+    // "off" is for tests of other parts: no user authentication either (an operator's own GATEWAY_XUA_* still apply).
+    const identity = config.GATEWAY_ACCESS_CONTROL === "off" ? undefined : await gatewayIdentitySettings(config, layout.identityProvider);
 
-    const { startRegistryServer, startRepositoryServer, startGatewayServer } = await services;
+    const { startRegistryServer, startRepositoryServer, startConsentServer, startGatewayServer } = await services;
+    // Consent depends on nobody: it starts beside the others.
+    const consentStart = start("consent", () => startConsentServer(consentEnv(env, config, dataDir, databases, presenceCodeKey)));
+    consentStart.catch(() => undefined);
     const startRegistry = () => start("registry", () => startRegistryServer(registryEnv(env, config, dataDir, databases)));
     const startRepository = (registrySoapUrl: string) =>
       start("repository", () => startRepositoryServer(repositoryEnv(env, config, dataDir, databases, registrySoapUrl)));
-    let registry: Awaited<ReturnType<typeof startRegistry>>;
-    let repository: Awaited<ReturnType<typeof startRepository>>;
-    if (config.REGISTRY_PORT > 0) {
-      // The registry's address is known before it listens, and the repository calls it only when documents come:
-      // both start together (their databases open and migrate side by side).
-      const known = `http://${urlHost(config.REGISTRY_HOST)}:${config.REGISTRY_PORT}/xds/registry`;
-      [registry, repository] = await bothOrNeither(startRegistry(), startRepository(known));
-    } else {
-      registry = await startRegistry();
-      repository = await startRepository(registry.soapUrl);
-    }
-    const gateway = await start("gateway", () => startGatewayServer(gatewayEnv(env, config, registry.address, repository.address)));
+    type Registry = Awaited<ReturnType<typeof startRegistry>>;
+    type Repository = Awaited<ReturnType<typeof startRepository>>;
+    const registryAndRepository = async (): Promise<[Registry, Repository]> => {
+      if (config.REGISTRY_PORT > 0) {
+        // The registry's address is known before it listens, and the repository calls it only when documents come:
+        // both start together (their databases open and migrate side by side).
+        const known = `http://${urlHost(config.REGISTRY_HOST)}:${config.REGISTRY_PORT}/xds/registry`;
+        return bothOrNeither(startRegistry(), startRepository(known));
+      }
+      const first = await startRegistry();
+      return [first, await startRepository(first.soapUrl)];
+    };
+    const [[registry, repository], consent] = await bothOrNeither(registryAndRepository(), consentStart);
+    const gateway = await start("gateway", () =>
+      startGatewayServer(gatewayEnv(env, config, { registry: registry.address, repository: repository.address, consent: consent.address }, identity)),
+    );
 
     let stopping: Promise<void> | undefined;
     return {
-      gateway: { url: gateway.address, registrySoapUrl: gateway.registryUrl, repositorySoapUrl: gateway.repositoryUrl },
+      gateway: { url: gateway.address, registrySoapUrl: gateway.registryUrl, repositorySoapUrl: gateway.repositoryUrl, consentApiUrl: `${gateway.address}/api/consent` },
       registry: { url: registry.address, soapUrl: registry.soapUrl, mllpHost: config.REGISTRY_HOST, mllpPort: registry.mllpPort },
       repository: { url: repository.address, soapUrl: repository.soapUrl },
+      consent: { url: consent.address, apiUrl: `${consent.address}/api/consent` },
+      accessControl: config.GATEWAY_ACCESS_CONTROL,
+      identityProvider: identity === undefined ? undefined : { dir: identity.dir, certificateFile: identity.idpCertFile, audiences: identity.audiences },
       dataDir,
       backends: backendsOf(config, dataDir, databases),
       stop: () => (stopping ??= stopStarted()),
@@ -136,8 +167,18 @@ export async function startPlatform(env: Environment = process.env, options: { r
 }
 
 async function loadServices() {
-  const [registry, repository, gateway] = await Promise.all([import("@opendsp/registry"), import("@opendsp/repository"), import("@opendsp/gateway")]);
-  return { startRegistryServer: registry.startRegistryServer, startRepositoryServer: repository.startRepositoryServer, startGatewayServer: gateway.startGatewayServer };
+  const [registry, repository, consent, gateway] = await Promise.all([
+    import("@opendsp/registry"),
+    import("@opendsp/repository"),
+    import("@opendsp/consent"),
+    import("@opendsp/gateway"),
+  ]);
+  return {
+    startRegistryServer: registry.startRegistryServer,
+    startRepositoryServer: repository.startRepositoryServer,
+    startConsentServer: consent.startConsentServer,
+    startGatewayServer: gateway.startGatewayServer,
+  };
 }
 
 /** Both results, or the first failure once both have settled (what did start is in `started`, stopped by the caller). */
@@ -162,6 +203,7 @@ function backendsOf(config: LauncherConfig, dataDir: string, databases: ServiceD
   return {
     registryDatabase: database(databases.registry, layout.registryDb),
     repositoryDatabase: database(databases.repository, layout.repositoryDb),
+    consentDatabase: database(databases.consent, layout.consentDb),
     documents: config.S3_ENDPOINT ? { kind: "s3", location: `${config.S3_ENDPOINT} bucket ${config.S3_BUCKET}` } : { kind: "folder", location: layout.documents },
     jobs: config.REDIS_URL ? { kind: "bullmq", location: redactedUrl(config.REDIS_URL) } : { kind: "in-process", location: "this process" },
   };

@@ -10,6 +10,7 @@ import {
   readSoapHttpBody,
   resolveXopIncludes,
   serializeSoapEnvelope,
+  xuaSecurityHeader,
 } from "@opendsp/soap";
 
 /** The repositoryUniqueId the repository uses unless REPOSITORY_UNIQUE_ID says otherwise. */
@@ -28,24 +29,41 @@ export async function addPatient(gatewayUrl: string, patientId: string): Promise
   return res.status;
 }
 
+/*
+ * Each request carries the user's XUA assertion (`assertion`, from patientToken) in its wsse:Security header, as the
+ * gateway requires.
+ */
+
 /** ITI-41 of one discharge letter with `bytes`, inline (simple SOAP); the registry's answer status and the entry sent. */
-export async function provideAndRegister(repositoryUrl: string, patientId: string, bytes: Buffer): Promise<{ status: string; errors: readonly unknown[]; entry: DocumentEntry }> {
+export async function provideAndRegister(
+  repositoryUrl: string,
+  patientId: string,
+  bytes: Buffer,
+  assertion: string,
+): Promise<{ status: string; errors: readonly unknown[]; entry: DocumentEntry }> {
   const { body, entry } = provideAndRegisterBody(patientId, "application/pdf", { kind: "inline", bytes });
-  const reply = await callSoap({ url: repositoryUrl, action: ACTION.iti41.request, timeoutMs: 30_000, body });
+  const reply = await callSoap({ url: repositoryUrl, action: ACTION.iti41.request, timeoutMs: 30_000, body, extraHeaders: [xuaSecurityHeader(assertion)] });
   return { ...registryResponseStatusOf(reply.body), entry };
 }
 
 /** ITI-18 FindDocuments (Approved, LeafClass) for a patient. */
-export async function findDocuments(registryUrl: string, patientId: string): Promise<DocumentEntry[]> {
-  const reply = await callSoap({ url: registryUrl, action: ACTION.iti18.request, timeoutMs: 30_000, body: findDocumentsQuery(patientId) });
+export async function findDocuments(registryUrl: string, patientId: string, assertion: string): Promise<DocumentEntry[]> {
+  const reply = await callSoap({
+    url: registryUrl,
+    action: ACTION.iti18.request,
+    timeoutMs: 30_000,
+    body: findDocumentsQuery(patientId),
+    extraHeaders: [xuaSecurityHeader(assertion)],
+  });
   return documentEntriesOf(reply.body);
 }
 
 /** ITI-43 of one document, sent as MTOM; the document's bytes as they came back. */
-export async function retrieveDocument(repositoryUrl: string, repositoryUniqueId: string, documentUniqueId: string): Promise<Buffer> {
+export async function retrieveDocument(repositoryUrl: string, repositoryUniqueId: string, documentUniqueId: string, assertion: string): Promise<Buffer> {
   const { envelope } = buildSoapRequest({
     action: ACTION.iti43.request,
     to: repositoryUrl,
+    extraHeaders: [xuaSecurityHeader(assertion)],
     body: writeRetrieveDocumentSetRequest({ documentRequests: [{ repositoryUniqueId, documentUniqueId }] }),
   });
   const message = buildMtomMessage({ root: serializeSoapEnvelope(envelope), action: ACTION.iti43.request, attachments: [] });

@@ -38,7 +38,8 @@ describe("runCli: help and version", () => {
   it("prints the help with every command on --help (exit 0), and on no argument at all (exit 2)", async () => {
     const help = await run(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["publish", "query", "retrieve", "patient", "seed", "categories"]) expect(help.stdout).toContain(command);
+    for (const command of ["publish", "query", "retrieve", "patient", "seed", "token", "categories"]) expect(help.stdout).toContain(command);
+    expect(help.stdout).toContain("OPENDSP_TOKEN");
     expect(help.stdout).toContain("OPENDSP_REGISTRY_URL");
     expect(help.stdout).toContain("Exit codes");
     const none = await run([]);

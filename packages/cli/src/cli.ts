@@ -7,6 +7,8 @@ import { publishCommand } from "./commands/publish.command.js";
 import { queryCommand } from "./commands/query.command.js";
 import { retrieveCommand } from "./commands/retrieve.command.js";
 import { seedCommand } from "./commands/seed.command.js";
+import { tokenCommand } from "./commands/token.command.js";
+import { TOKEN_ENV } from "./commands/user-assertion.js";
 import { DEFAULT_PLATFORM_URL, ENV } from "./config/endpoints.js";
 import { EXIT_CODE } from "./errors/cli-error.js";
 import { describeError } from "./errors/describe-error.js";
@@ -22,6 +24,12 @@ Platform address:
   ${ENV.repositoryUrl} base URL of the repository side (ITI-41, ITI-43), e.g. http://127.0.0.1:8082
   --url wins over the environment; each side's variable wins over ${ENV.url}.
 
+User (XUA, ITI-40): the gateway of \`pnpm start\` lets in users with a signed assertion only.
+  opendsp token --subject <id> --role <role> [--patient <id>] [--purpose EMERGENCY]
+                       mints one with the development identity provider of the data folder
+  --token <file>, ${TOKEN_ENV}   the assertion publish, query and retrieve send (XML or base64url;
+                       --token - reads it from stdin); --token wins over ${TOKEN_ENV}.
+
 Exit codes:
   0 done, 1 refused or failed by the platform, 2 bad usage, 3 platform unreachable or no answer in time,
   4 a local file could not be read or written, 130 interrupted.`;
@@ -34,7 +42,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const output = new Output(io);
   const ctx: CommandContext = { io, output };
   const program = new Command("opendsp")
-    .description("OpenDSP from the command line: publish, query and retrieve documents (IHE XDS.b), feed patients, seed test data.")
+    .description(
+      "OpenDSP from the command line: publish, query and retrieve documents (IHE XDS.b), feed patients, seed test data, mint development tokens.",
+    )
     .version(CLI_VERSION, "-V, --version", "print the version")
     .addOption(new Option("--url <url>", `the platform's base URL (default: $${ENV.url}, else ${DEFAULT_PLATFORM_URL})`))
     .addOption(
@@ -50,6 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     retrieveCommand(ctx),
     patientCommand(ctx),
     seedCommand(ctx),
+    tokenCommand(ctx),
     categoriesCommand(ctx),
   ]) {
     program.addCommand(command);

@@ -14,6 +14,7 @@ import { guessMimeType } from "../metadata/mime-types.js";
 import { CLI_SOURCE_ID, newEntryUuid, uuidOid } from "../metadata/unique-ids.js";
 import { provideAndRegister } from "../transport/iti-41-provide-and-register.call.js";
 import { globalSettings, type CommandContext } from "./command-context.js";
+import { TOKEN_OPTION_HELP, userAssertion } from "./user-assertion.js";
 import {
   birthDateValue,
   codeValue,
@@ -45,6 +46,7 @@ interface PublishOptions {
   sex?: string;
   json?: boolean;
   quiet?: boolean;
+  token?: string;
 }
 
 export const DEFAULT_LANGUAGE = "fr-LU";
@@ -73,10 +75,12 @@ export function publishCommand(ctx: CommandContext): Command {
     .option("--given <name>", "patient given name, sent as sourcePatientInfo PID-5", nonEmptyText)
     .option("--birth-date <date>", "patient birth date (1985-03-24), sent as sourcePatientInfo PID-7", birthDateValue)
     .option("--sex <F|M|O|U>", "patient administrative sex, sent as sourcePatientInfo PID-8", sexValue)
+    .option("--token <file>", TOKEN_OPTION_HELP)
     .option("--json", "print the result as JSON")
     .option("-q, --quiet", "print only the document uniqueId (for scripts: DOC=$(opendsp publish ... -q))")
     .action(async (file: string, options: PublishOptions, command: Command) => {
       const settings = globalSettings(command, ctx.io);
+      const assertion = await userAssertion(options.token, ctx.io);
       const path = resolve(ctx.io.cwd, file);
       const size = await readableFileSize(path, file);
       const defaultCategory = categoryByName(DEFAULT_CATEGORY) as DspCategory;
@@ -132,6 +136,7 @@ export function publishCommand(ctx: CommandContext): Command {
         attachments: [{ contentId, contentType: mimeType, body: () => openForReading(path, file) }],
         idleTimeoutMs: settings.timeoutMs,
         ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+        ...(assertion === undefined ? {} : { assertion }),
       });
       for (const w of warnings) ctx.output.warning(`${w.errorCode}: ${w.codeContext}`);
       const result = {

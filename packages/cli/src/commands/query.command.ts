@@ -7,6 +7,7 @@ import { formatTable } from "../output/table.js";
 import { quoted, quotedList, storedQuery } from "../transport/iti-18-stored-query.call.js";
 import { globalSettings, type CommandContext } from "./command-context.js";
 import { collectCodes, dateValue, patientIdValue, type CodeOptionValue } from "./option-parsers.js";
+import { TOKEN_OPTION_HELP, userAssertion } from "./user-assertion.js";
 
 type StatusChoice = "approved" | "deprecated" | "all";
 
@@ -18,6 +19,7 @@ interface QueryOptions {
   from?: DtmInput;
   to?: DtmInput;
   json?: boolean;
+  token?: string;
 }
 
 export function queryCommand(ctx: CommandContext): Command {
@@ -33,15 +35,18 @@ export function queryCommand(ctx: CommandContext): Command {
     .addOption(new Option("--status <status>", "availability status").choices(["approved", "deprecated", "all"]).default("approved"))
     .option("--from <date>", "created on or after this date (2024-03-15, 2024-03, 2024; UTC)", dateValue)
     .option("--to <date>", "created on or before this date, the whole day, month or year given (UTC)", dateValue)
+    .option("--token <file>", TOKEN_OPTION_HELP)
     .option("--json", "print the documents as JSON")
     .action(async (options: QueryOptions, command: Command) => {
       const settings = globalSettings(command, ctx.io);
+      const assertion = await userAssertion(options.token, ctx.io);
       const { documentEntries, warnings } = await storedQuery(
         settings.endpoints.registrySoapUrl,
         STORED_QUERY.findDocuments,
         findDocumentsSlots(options),
         settings.timeoutMs,
         settings.signal,
+        assertion,
       );
       for (const w of warnings) ctx.output.warning(`${w.errorCode}: ${w.codeContext}`);
       const entries = [...documentEntries].sort((a, b) => (b.creationTime ?? "").localeCompare(a.creationTime ?? ""));

@@ -5,11 +5,13 @@ import { getDocumentsByUniqueId } from "../transport/iti-18-stored-query.call.js
 import { retrieveToFile } from "../transport/iti-43-retrieve.call.js";
 import { globalSettings, type CommandContext } from "./command-context.js";
 import { documentUniqueIdValue, nonEmptyText, oidValue } from "./option-parsers.js";
+import { TOKEN_OPTION_HELP, userAssertion } from "./user-assertion.js";
 
 interface RetrieveOptions {
   output: string;
   repositoryId?: string;
   json?: boolean;
+  token?: string;
 }
 
 export function retrieveCommand(ctx: CommandContext): Command {
@@ -23,15 +25,17 @@ export function retrieveCommand(ctx: CommandContext): Command {
     .argument("<uniqueId>", "the document's uniqueId", documentUniqueIdValue)
     .requiredOption("-o, --output <file>", "where to write the document (replaced if it exists)", nonEmptyText)
     .option("--repository-id <oid>", "the repositoryUniqueId holding the document (skips the registry lookup)", oidValue)
+    .option("--token <file>", TOKEN_OPTION_HELP)
     .option("--json", "print the result as JSON")
     .action(async (uniqueId: string, options: RetrieveOptions, command: Command) => {
       const settings = globalSettings(command, ctx.io);
+      const assertion = await userAssertion(options.token, ctx.io);
       const outputPath = resolve(ctx.io.cwd, options.output);
       let repositoryUniqueId = options.repositoryId;
       let homeCommunityId: string | undefined;
       let expected: { sha1?: string; size?: number } | undefined;
       if (repositoryUniqueId === undefined) {
-        const { documentEntries } = await getDocumentsByUniqueId(settings.endpoints.registrySoapUrl, [uniqueId], settings.timeoutMs, settings.signal);
+        const { documentEntries } = await getDocumentsByUniqueId(settings.endpoints.registrySoapUrl, [uniqueId], settings.timeoutMs, settings.signal, assertion);
         const entry = documentEntries.find((e) => e.uniqueId === uniqueId);
         if (!entry) throw new CliError("refused", `the registry knows no document with uniqueId ${uniqueId}`);
         if (!entry.repositoryUniqueId) throw new CliError("refused", `the registry's entry of ${uniqueId} names no repositoryUniqueId`);
@@ -52,6 +56,7 @@ export function retrieveCommand(ctx: CommandContext): Command {
         idleTimeoutMs: settings.timeoutMs,
         ...(expected === undefined ? {} : { expected }),
         ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+        ...(assertion === undefined ? {} : { assertion }),
       });
       if (options.json) {
         ctx.output.json({ uniqueId, repositoryUniqueId, file: outputPath, size: document.size, sha1: document.sha1, mimeType: document.mimeType });

@@ -13,6 +13,8 @@ export interface CliIo {
   readonly cwd: string;
   /** Aborted when the user interrupts the command: transfers stop and clean up (no half-written file). */
   readonly signal?: AbortSignal;
+  /** Standard input, for `--token -`. */
+  readonly stdin?: AsyncIterable<Buffer | string>;
 }
 
 export interface TextSink {
@@ -42,6 +44,7 @@ export function processIo(): CliIo {
   }
   return {
     signal: interrupt.signal,
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     stderrIsTty: process.stderr.isTTY,

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import type { CliIo } from "../output/cli-io.js";
 
 export interface MemoryIo {
@@ -7,7 +8,9 @@ export interface MemoryIo {
 }
 
 /** A CliIo that keeps what the command prints, for running it in-process in tests. */
-export function memoryIo(options: { env?: Record<string, string | undefined>; cwd?: string; tty?: boolean; signal?: AbortSignal } = {}): MemoryIo {
+export function memoryIo(
+  options: { env?: Record<string, string | undefined>; cwd?: string; tty?: boolean; signal?: AbortSignal; stdin?: string } = {},
+): MemoryIo {
   let out = "";
   let err = "";
   return {
@@ -19,6 +22,7 @@ export function memoryIo(options: { env?: Record<string, string | undefined>; cw
       env: options.env ?? {},
       cwd: options.cwd ?? process.cwd(),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.stdin === undefined ? {} : { stdin: Readable.from([options.stdin]) }),
     },
     stdout: () => out,
     stderr: () => err,

@@ -61,3 +61,25 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** What a recording peer received: each request's Content-Type and body. */
+export interface RecordingServer extends LocalServer {
+  readonly received: readonly { readonly contentType: string; readonly body: Buffer }[];
+}
+
+/** A peer that keeps every request it gets and answers it with the given SOAP 1.2 Fault. */
+export async function startRecordingFaultServer(fault: SoapFaultOptions): Promise<RecordingServer> {
+  const counter = { n: 0 };
+  const received: { contentType: string; body: Buffer }[] = [];
+  const server = createServer((req, res) => {
+    counter.n++;
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      received.push({ contentType: req.headers["content-type"] ?? "", body: Buffer.concat(chunks) });
+      res.writeHead(fault.code === "Sender" ? 400 : 500, { "content-type": "application/soap+xml; charset=UTF-8" });
+      res.end(buildSoapFault(fault));
+    });
+  });
+  return Object.assign(await listen(server, counter), { received });
+}

@@ -10,7 +10,7 @@ import {
   type RegistryError,
   type Slot,
 } from "@opendsp/ebxml";
-import { callSoap } from "@opendsp/soap";
+import { callSoap, xuaSecurityHeader } from "@opendsp/soap";
 import { UnexpectedAnswerError, XdsTransactionError } from "../errors/platform-errors.js";
 
 export interface StoredQueryResult {
@@ -29,10 +29,13 @@ export async function storedQuery(
   slots: readonly Slot[],
   timeoutMs: number,
   signal?: AbortSignal,
+  assertion?: string,
 ): Promise<StoredQueryResult> {
   const reply = await callSoap({
     url: registryUrl,
     ...(signal === undefined ? {} : { signal }),
+    // The user's XUA assertion in a wsse:Security header (ITI TF-2b 3.40.4.1).
+    ...(assertion === undefined ? {} : { extraHeaders: [xuaSecurityHeader(assertion)] }),
     action: ACTION.iti18.request,
     responseAction: ACTION.iti18.response,
     timeoutMs,
@@ -58,6 +61,12 @@ export function quotedList(values: readonly string[]): string {
 }
 
 /** ITI-18 GetDocuments by uniqueId (ITI TF-2a 3.18.4.1.2.3.7.5). */
-export function getDocumentsByUniqueId(registryUrl: string, uniqueIds: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<StoredQueryResult> {
-  return storedQuery(registryUrl, STORED_QUERY.getDocuments, [{ name: "$XDSDocumentEntryUniqueId", values: [quotedList(uniqueIds)] }], timeoutMs, signal);
+export function getDocumentsByUniqueId(
+  registryUrl: string,
+  uniqueIds: readonly string[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+  assertion?: string,
+): Promise<StoredQueryResult> {
+  return storedQuery(registryUrl, STORED_QUERY.getDocuments, [{ name: "$XDSDocumentEntryUniqueId", values: [quotedList(uniqueIds)] }], timeoutMs, signal, assertion);
 }

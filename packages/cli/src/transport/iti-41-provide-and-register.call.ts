@@ -17,6 +17,8 @@ export interface ProvideAndRegisterCall {
   readonly attachments: readonly MtomAttachmentSource[];
   readonly idleTimeoutMs: number;
   readonly signal?: AbortSignal;
+  /** The user's XUA assertion for the wsse:Security header. */
+  readonly assertion?: string;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function provideAndRegister(call: ProvideAndRegisterCall): Promise<
     attachments: call.attachments,
     idleTimeoutMs: call.idleTimeoutMs,
     ...(call.signal === undefined ? {} : { signal: call.signal }),
+    ...(call.assertion === undefined ? {} : { assertion: call.assertion }),
   });
   try {
     await exchange.http.drain();

@@ -23,6 +23,8 @@ export interface RetrieveCall {
   /** Hash and size the registry has for the document: bytes that differ are refused and not written. */
   readonly expected?: { readonly sha1?: string; readonly size?: number };
   readonly signal?: AbortSignal;
+  /** The user's XUA assertion for the wsse:Security header. */
+  readonly assertion?: string;
 }
 
 export interface RetrievedDocument {
@@ -82,6 +84,7 @@ async function retrieveInto(call: RetrieveCall, handle: FileHandle): Promise<Ret
     attachments: [],
     idleTimeoutMs: call.idleTimeoutMs,
     ...(call.signal === undefined ? {} : { signal: call.signal }),
+    ...(call.assertion === undefined ? {} : { assertion: call.assertion }),
     // The document is streamed to disk, never held: only the envelope is bounded.
     limits: { maxTotalBytes: Number.POSITIVE_INFINITY },
   });

@@ -7,6 +7,7 @@ import {
   readSoapHttpBody,
   serializeSoapEnvelope,
   soapHttpError,
+  xuaSecurityHeader,
   type MessageLimits,
   type MtomAttachmentSource,
   type SoapEnvelope,
@@ -29,6 +30,8 @@ export interface MtomExchangeOptions {
   readonly limits?: Partial<MessageLimits>;
   /** Abandons the exchange (the user interrupted the command). */
   readonly signal?: AbortSignal;
+  /** The user's XUA assertion, sent in a wsse:Security header (ITI TF-2b 3.40.4.1). */
+  readonly assertion?: string;
 }
 
 /** The answer of an MTOM exchange, its attachments still to be read; close() once done with them. */
@@ -46,7 +49,12 @@ export interface MtomExchange {
  */
 export async function exchangeMtom(options: MtomExchangeOptions): Promise<MtomExchange> {
   const { url, action } = options;
-  const { envelope, messageId } = buildSoapRequest({ action, to: url, body: options.body });
+  const { envelope, messageId } = buildSoapRequest({
+    action,
+    to: url,
+    body: options.body,
+    ...(options.assertion === undefined ? {} : { extraHeaders: [xuaSecurityHeader(options.assertion)] }),
+  });
   const message = buildMtomMessage({ root: serializeSoapEnvelope(envelope), action, attachments: options.attachments });
   const watchdog = idleWatchdog(options.idleTimeoutMs);
   let sourceError: Error | undefined;

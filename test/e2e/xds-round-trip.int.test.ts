@@ -14,7 +14,8 @@ import { MllpTestClient, readAck } from "../../services/registry/src/patient-fee
  * The whole platform as `pnpm start` runs it, end to end through the gateway: a patient fed by ITI-8 over MLLP, a
  * PDF published with the command-line tool (ITI-41, MTOM), found with FindDocuments (ITI-18) and retrieved
  * byte-identical (ITI-43); then the platform is stopped and started again on the same data and everything is
- * still there. Once on the embedded defaults, once on PostgreSQL, an S3 server and Redis.
+ * still there. Once on the embedded defaults, once on PostgreSQL, an S3 server and Redis. The commands go as the
+ * patient, with a token of the platform's development identity provider minted by `opendsp token`.
  */
 
 const PDF = join(import.meta.dirname, "../fixtures/documents/nist-12029-my_document.pdf");
@@ -50,7 +51,7 @@ function servers(): Backends {
     async cleanUp() {
       if (database) {
         const base = new URL(database.url).pathname.slice(1);
-        for (const service of ["registry", "repository"]) await runAdminStatement(`DROP DATABASE IF EXISTS ${base}_${service} WITH (FORCE)`);
+        for (const service of ["registry", "repository", "consent"]) await runAdminStatement(`DROP DATABASE IF EXISTS ${base}_${service} WITH (FORCE)`);
         await database.drop();
       }
       await s3?.stop();
@@ -59,8 +60,11 @@ function servers(): Backends {
   };
 }
 
-/** Runs one `opendsp` command against the platform and returns its exit code and output. */
-async function opendsp(platform: RunningPlatform, cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs one `opendsp` command against the platform and returns its exit code and output; as the user of `token`
+ * (OPENDSP_TOKEN) when given. The data folder is the platform's, where `opendsp token` finds the identity provider.
+ */
+async function opendsp(platform: RunningPlatform, cwd: string, token: string | undefined, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
@@ -68,7 +72,7 @@ async function opendsp(platform: RunningPlatform, cwd: string, ...argv: string[]
     stderr: { write: (t: string) => (stderr += t) },
     stderrIsTty: false,
     columns: 80,
-    env: { OPENDSP_URL: platform.gateway.url },
+    env: { OPENDSP_URL: platform.gateway.url, OPENDSP_DATA_DIR: platform.dataDir, ...(token === undefined ? {} : { OPENDSP_TOKEN: token }) },
     cwd,
   };
   const code = await runCli(argv, io);
@@ -85,6 +89,14 @@ describe.each([
   let env: Record<string, string> = {};
   let platform: RunningPlatform | undefined;
   let documentUniqueId = "";
+  let token = "";
+
+  /** The patient's own token (role patient, subject = the patient's id): a patient publishes into and reads their open record. */
+  async function patientToken(started: RunningPlatform, patient: string): Promise<string> {
+    const minted = await opendsp(started, dataDir, undefined, "token", "--subject", patient, "--role", "patient");
+    if (minted.code !== 0) throw new Error(`opendsp token failed: ${minted.stderr}`);
+    return minted.stdout.trim();
+  }
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "opendsp-e2e-"));
@@ -95,10 +107,12 @@ describe.each([
       GATEWAY_ACCESS_CONTROL: "off",
       REGISTRY_PORT: "0",
       REPOSITORY_PORT: "0",
+      CONSENT_PORT: "0",
       HL7_MLLP_PORT: "0",
       LOG_LEVEL: "silent",
     };
     platform = await startPlatform(env);
+    token = await patientToken(platform, patientId);
   }, 180_000);
 
   afterAll(async () => {
@@ -122,7 +136,7 @@ describe.each([
 
   it("publishes a PDF with `opendsp publish` (ITI-41, MTOM) and finds it with `opendsp query` (ITI-18)", async () => {
     if (!platform) throw new Error("not started");
-    const published = await opendsp(platform, dataDir, "publish", PDF, "--patient", patientId, "--class", "lab-result", "--title", "Hemogramme", "--json");
+    const published = await opendsp(platform, dataDir, token, "publish", PDF, "--patient", patientId, "--class", "lab-result", "--title", "Hemogramme", "--json");
     expect(published.stderr).toBe("");
     expect(published.code).toBe(0);
     const result = JSON.parse(published.stdout) as { documentUniqueId: string; mimeType: string; size: number };
@@ -130,7 +144,7 @@ describe.each([
     expect(result.size).toBe((await readFile(PDF)).length);
     documentUniqueId = result.documentUniqueId;
 
-    const query = await opendsp(platform, dataDir, "query", "--patient", patientId, "--json");
+    const query = await opendsp(platform, dataDir, token, "query", "--patient", patientId, "--json");
     expect(query.code).toBe(0);
     const found = JSON.parse(query.stdout) as { uniqueId: string; title: string; classCode: string }[];
     expect(found.map((d) => d.uniqueId)).toEqual([documentUniqueId]);
@@ -140,7 +154,7 @@ describe.each([
   it("retrieves it byte-identical with `opendsp retrieve` (ITI-43)", async () => {
     if (!platform) throw new Error("not started");
     const out = join(dataDir, "retrieved.pdf");
-    const retrieved = await opendsp(platform, dataDir, "retrieve", documentUniqueId, "-o", out);
+    const retrieved = await opendsp(platform, dataDir, token, "retrieve", documentUniqueId, "-o", out);
     expect(retrieved.code).toBe(0);
     expect((await readFile(out)).equals(await readFile(PDF))).toBe(true);
   });
@@ -148,20 +162,22 @@ describe.each([
   it("keeps the patient and the document across a restart on the same data", async () => {
     await platform?.stop();
     platform = await startPlatform(env);
-    const query = await opendsp(platform, dataDir, "query", "--patient", patientId, "--json");
+    // The identity provider is kept across the restart: the token minted before still counts.
+    const query = await opendsp(platform, dataDir, token, "query", "--patient", patientId, "--json");
     expect(query.code).toBe(0);
     expect((JSON.parse(query.stdout) as { uniqueId: string }[]).map((d) => d.uniqueId)).toEqual([documentUniqueId]);
     const out = join(dataDir, "after-restart.pdf");
-    expect((await opendsp(platform, dataDir, "retrieve", documentUniqueId, "-o", out)).code).toBe(0);
+    expect((await opendsp(platform, dataDir, token, "retrieve", documentUniqueId, "-o", out)).code).toBe(0);
     expect((await readFile(out)).equals(await readFile(PDF))).toBe(true);
     // The patient is still known: a second document for it is accepted.
-    const again = await opendsp(platform, dataDir, "publish", PDF, "--patient", patientId, "--class", "imaging-report", "--json");
+    const again = await opendsp(platform, dataDir, token, "publish", PDF, "--patient", patientId, "--class", "imaging-report", "--json");
     expect(again.code).toBe(0);
   }, 180_000);
 
   it("answers a clear error for a patient the feed never sent (XDSUnknownPatientId)", async () => {
     if (!platform) throw new Error("not started");
-    const refused = await opendsp(platform, dataDir, "publish", PDF, "--patient", domainId("NEVERFED1"), "--json");
+    const neverFed = domainId("NEVERFED1");
+    const refused = await opendsp(platform, dataDir, await patientToken(platform, neverFed), "publish", PDF, "--patient", neverFed, "--json");
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("XDSUnknownPatientId");
   });

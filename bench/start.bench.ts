@@ -76,7 +76,7 @@ function accepts(port: number): Promise<boolean> {
 }
 
 async function runOnce(kind: Run["kind"], dataDir: string): Promise<Run> {
-  const [gateway, registry, repository, mllp] = (await freePorts(4)) as [number, number, number, number];
+  const [gateway, registry, repository, consent, mllp] = (await freePorts(5)) as [number, number, number, number, number];
   const started = performance.now();
   const child: ChildProcess = spawn(START_COMMAND[0], START_COMMAND.slice(1), {
     cwd: REPO_ROOT,
@@ -86,6 +86,7 @@ async function runOnce(kind: Run["kind"], dataDir: string): Promise<Run> {
       GATEWAY_PORT: String(gateway),
       REGISTRY_PORT: String(registry),
       REPOSITORY_PORT: String(repository),
+      CONSENT_PORT: String(consent),
       HL7_MLLP_PORT: String(mllp),
       LOG_LEVEL: "warn",
     },
@@ -101,6 +102,7 @@ async function runOnce(kind: Run["kind"], dataDir: string): Promise<Run> {
     () => healthy(`http://127.0.0.1:${gateway}/health`),
     () => healthy(`http://127.0.0.1:${registry}/health`),
     () => healthy(`http://127.0.0.1:${repository}/health`),
+    () => healthy(`http://127.0.0.1:${consent}/health`),
     () => accepts(mllp),
   ];
   for (;;) {

@@ -104,7 +104,6 @@ describe.each([
       ...(await backends.env()),
       OPENDSP_DATA_DIR: dataDir,
       GATEWAY_PORT: "0",
-      GATEWAY_ACCESS_CONTROL: "off",
       REGISTRY_PORT: "0",
       REPOSITORY_PORT: "0",
       CONSENT_PORT: "0",

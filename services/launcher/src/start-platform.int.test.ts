@@ -69,7 +69,7 @@ describe("the embedded platform (PGlite, documents in a folder, in-process jobs)
 
     expect(await getJson(`${platform.gateway.url}/health`)).toEqual({
       status: 200,
-      body: { status: "ok", dependencies: { registry: { status: "ok" }, repository: { status: "ok" } } },
+      body: { status: "ok", dependencies: { registry: { status: "ok" }, repository: { status: "ok" }, consent: { status: "ok" } } },
     });
     expect((await getJson(`${platform.registry.url}/health`)).status).toBe(200);
     expect((await getJson(`${platform.repository.url}/health`)).body).toMatchObject({ status: "ok", database: "ok", blobs: "ok" });

@@ -39,12 +39,12 @@ const REQUIRED_VARIABLE = /^\$\{[A-Z0-9_]+:\?[^}]*\}$/;
 
 describe("docker-compose.yml", () => {
   it("runs the servers, the migrations and every service", () => {
-    expect(Object.keys(services).sort()).toEqual(["gateway", "migrate", "minio", "postgres", "redis", "registry", "repository"]);
+    expect(Object.keys(services).sort()).toEqual(["consent", "gateway", "migrate", "minio", "postgres", "redis", "registry", "repository"]);
   });
 
   it("builds every OpenDSP service from a target of deploy/docker/Dockerfile, the image named after the target", () => {
     const targets = new Set(file.stages.map((s) => s.name));
-    expect(built.map(([name]) => name).sort()).toEqual(["gateway", "migrate", "registry", "repository"]);
+    expect(built.map(([name]) => name).sort()).toEqual(["consent", "gateway", "migrate", "registry", "repository"]);
     for (const [name, s] of built) {
       expect(s.build?.context, name).toBe(".");
       expect(s.build?.dockerfile, name).toBe(DOCKERFILE_PATH);
@@ -59,7 +59,8 @@ describe("docker-compose.yml", () => {
     const servers: Record<string, string[]> = {
       registry: ["postgres"],
       repository: ["postgres", "minio", "registry"],
-      gateway: ["registry", "repository"],
+      consent: ["postgres"],
+      gateway: ["registry", "repository", "consent"],
     };
     for (const name of SERVICE_NAMES) {
       const deps = service(name).depends_on ?? {};
@@ -108,7 +109,7 @@ describe("docker-compose.yml", () => {
   });
 
   it("turns MIGRATE_ON_START off for the services with a database", () => {
-    for (const name of ["registry", "repository"]) expect(env(service(name))["MIGRATE_ON_START"], name).toBe("false");
+    for (const name of ["registry", "repository", "consent"]) expect(env(service(name))["MIGRATE_ON_START"], name).toBe("false");
   });
 
   it("points each service at its own database, created with its own role by deploy/postgres/init", () => {
@@ -118,6 +119,7 @@ describe("docker-compose.yml", () => {
     const urls = {
       registry: env(service("registry"))["DATABASE_URL"],
       repository: env(service("repository"))["DATABASE_URL"],
+      consent: env(service("consent"))["DATABASE_URL"],
     };
     const migrate = env(service("migrate"));
     for (const [name, url] of Object.entries(urls)) {
@@ -138,12 +140,17 @@ describe("docker-compose.yml", () => {
     expect(env(service("repository"))["S3_ENDPOINT"]).toBe("http://minio:9000");
     expect(env(service("gateway"))["REGISTRY_URL"]).toBe(`http://registry:${SERVICE_IMAGES.registry.httpPort}`);
     expect(env(service("gateway"))["REPOSITORY_URL"]).toBe(`http://repository:${SERVICE_IMAGES.repository.httpPort}`);
+    expect(env(service("gateway"))["GATEWAY_CONSENT_URL"]).toBe(`http://consent:${SERVICE_IMAGES.consent.httpPort}`);
+  });
+
+  it("takes consent's presence-code key from a required variable: every instance and restart must hash alike", () => {
+    expect(env(service("consent"))["CONSENT_PRESENCE_CODE_KEY"]).toMatch(REQUIRED_VARIABLE);
   });
 
   it("commits no secret: passwords and keys, alone or inside URLs, come from required variables", () => {
     for (const [name, s] of Object.entries(services)) {
       for (const [variable, value] of Object.entries(env(s))) {
-        if (/PASSWORD|SECRET|ACCESS_KEY|TOKEN|ROOT_USER/.test(variable)) expect(value, `${name}: ${variable}`).toMatch(REQUIRED_VARIABLE);
+        if (/PASSWORD|SECRET|ACCESS_KEY|CODE_KEY|TOKEN|ROOT_USER/.test(variable)) expect(value, `${name}: ${variable}`).toMatch(REQUIRED_VARIABLE);
         const userinfo = /^[a-z]+:\/\/[^:/@]+:([^@]*)@/.exec(value);
         if (userinfo) expect(userinfo[1], `${name}: ${variable}`).toMatch(REQUIRED_VARIABLE);
       }

@@ -71,17 +71,17 @@ describe("deploy/docker/Dockerfile", () => {
     },
   );
 
-  it("the migrate image holds both services and runs deploy/docker/migrate.sh, which runs each service's migrate.ts", () => {
+  it("the migrate image holds every service with a database and runs deploy/docker/migrate.sh, which runs each service's migrate.ts", () => {
     expect(execForm(effective(file, "migrate", "CMD"))).toEqual(["sh", "deploy/docker/migrate.sh"]);
     const sources = file.stage("migrate").instructions.filter((i) => i.keyword === "COPY").flatMap((i) => parseCopy(i).sources);
-    expect(sources).toEqual(expect.arrayContaining(["/src/services/registry/", "/src/services/repository/", "/src/deploy/docker/migrate.sh"]));
+    expect(sources).toEqual(expect.arrayContaining(["/src/services/registry/", "/src/services/repository/", "/src/services/consent/", "/src/deploy/docker/migrate.sh"]));
     const script = readRepoFile("deploy/docker/migrate.sh");
-    for (const service of ["registry", "repository"]) {
+    for (const service of ["registry", "repository", "consent"]) {
       expect(script).toContain(`migrate ${service} "\${${service.toUpperCase()}_DATABASE_URL:?`);
       expect(existsSync(join(REPO_ROOT, "services", service, "src", "migrate.ts"))).toBe(true);
     }
     expect(script).toContain('node --import tsx "services/$service/src/migrate.ts"');
-    expect([...requiredVariables(script)].sort()).toEqual(["REGISTRY_DATABASE_URL", "REPOSITORY_DATABASE_URL"]);
+    expect([...requiredVariables(script)].sort()).toEqual(["CONSENT_DATABASE_URL", "REGISTRY_DATABASE_URL", "REPOSITORY_DATABASE_URL"]);
   });
 
   it("every runtime image runs as a non-root user, by number", () => {
@@ -123,6 +123,8 @@ describe("deploy/docker/Dockerfile", () => {
     expect(environment(file, "registry").get("REGISTRY_HOST")).toBe("0.0.0.0");
     expect(environment(file, "repository").get("REPOSITORY_HOST")).toBe("0.0.0.0");
     expect(environment(file, "gateway").get("GATEWAY_HOST")).toBe("0.0.0.0");
+    expect(environment(file, "consent").get("CONSENT_HOST")).toBe("0.0.0.0");
+    expect(environment(file, "consent").get("CONSENT_DATA_DIR")).toMatch(/^\/data\//);
     expect(environment(file, "registry").get("REGISTRY_DATA_DIR")).toMatch(/^\/data\//);
     expect(environment(file, "repository").get("REPOSITORY_DATA_DIR")).toMatch(/^\/data\//);
   });

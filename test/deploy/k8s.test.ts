@@ -161,7 +161,7 @@ describe("deploy/k8s", () => {
     const c = container(one<Workload>("Deployment", name));
     for (const [variable, value] of Object.entries(resolvedEnv(c))) expect(value, `${name}: ${variable} resolves`).toBeDefined();
     for (const e of c.env ?? []) {
-      if (/PASSWORD|SECRET|ACCESS_KEY|TOKEN|DATABASE_URL/.test(e.name)) expect(e.valueFrom?.secretKeyRef, `${name}: ${e.name}`).toBeDefined();
+      if (/PASSWORD|SECRET|ACCESS_KEY|CODE_KEY|TOKEN|DATABASE_URL/.test(e.name)) expect(e.valueFrom?.secretKeyRef, `${name}: ${e.name}`).toBeDefined();
     }
     const keys = await configKeys(name);
     if (!keys) return; // the gateway until its src/config.ts lands; picked up as soon as it exists
@@ -169,7 +169,7 @@ describe("deploy/k8s", () => {
   });
 
   it("the services with a database leave migrations to the Job", () => {
-    for (const name of ["registry", "repository"]) {
+    for (const name of ["registry", "repository", "consent"]) {
       expect(resolvedEnv(container(one<Workload>("Deployment", name)))["MIGRATE_ON_START"], name).toBe("false");
     }
   });
@@ -191,6 +191,7 @@ describe("deploy/k8s", () => {
     const gateway = resolvedEnv(container(one<Workload>("Deployment", "gateway")));
     expect(gateway["REGISTRY_URL"]).toBe(`http://registry:${SERVICE_IMAGES.registry.httpPort}`);
     expect(gateway["REPOSITORY_URL"]).toBe(`http://repository:${SERVICE_IMAGES.repository.httpPort}`);
+    expect(gateway["GATEWAY_CONSENT_URL"]).toBe(`http://consent:${SERVICE_IMAGES.consent.httpPort}`);
   });
 
   it("uses the images docker-compose.yml builds, at the same tag", () => {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { loadRegistryConfig } from "../../services/registry/src/config.js";
 import { loadRepositoryConfig } from "../../services/repository/src/config.js";
+import { loadConsentConfig } from "../../services/consent/src/config.js";
 
 describe.each([
   ["registry", loadRegistryConfig],
   ["repository", loadRepositoryConfig],
+  ["consent", loadConsentConfig],
 ] as const)("MIGRATE_ON_START of the %s", (_service, load) => {
   it("defaults to true: started on its own, the service keeps migrating its database", () => {
     expect(load({}).MIGRATE_ON_START).toBe(true);

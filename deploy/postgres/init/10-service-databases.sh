@@ -4,8 +4,9 @@
 # when /docker-entrypoint-initdb.d is read on an empty data volume; against another server run it with PGHOST,
 # PGPORT, POSTGRES_USER (a role allowed to create roles and databases) and POSTGRES_DB set.
 #
-#   REGISTRY_DB_PASSWORD, REPOSITORY_DB_PASSWORD   the roles' passwords (required)
-#   REGISTRY_DB_NAME, REPOSITORY_DB_NAME           database and role names (default: registry, repository)
+#   REGISTRY_DB_PASSWORD, REPOSITORY_DB_PASSWORD, CONSENT_DB_PASSWORD   the roles' passwords (required)
+#   REGISTRY_DB_NAME, REPOSITORY_DB_NAME, CONSENT_DB_NAME               database and role names (default: registry,
+#                                                                       repository, consent)
 set -eu
 
 create_service_database() {
@@ -20,3 +21,4 @@ SQL
 
 create_service_database "${REGISTRY_DB_NAME:-registry}" "${REGISTRY_DB_PASSWORD:?set REGISTRY_DB_PASSWORD}"
 create_service_database "${REPOSITORY_DB_NAME:-repository}" "${REPOSITORY_DB_PASSWORD:?set REPOSITORY_DB_PASSWORD}"
+create_service_database "${CONSENT_DB_NAME:-consent}" "${CONSENT_DB_PASSWORD:?set CONSENT_DB_PASSWORD}"

@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  */
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const DEFAULT_PORTS = [8080, 8081, 8082, 2575];
-const TOUR_OUTPUTS = ["/tmp/lettre-de-sortie.pdf", "/tmp/retrieve-answer.mime"];
+const DEFAULT_PORTS = [8080, 8081, 8082, 8084, 2575];
+const TOUR_OUTPUTS = ["/tmp/lettre-de-sortie.pdf", "/tmp/retrieve-answer.mime", "/tmp/patient-token.xml"];
 
 /** The shell blocks between the tour markers of README.md. */
 async function tourBlocks(): Promise<string[]> {

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPlatform, type RunningPlatform } from "./start-platform.js";
 import { patientToken } from "./testing/patient-token.testing.js";
 import { DEFAULT_REPOSITORY_UNIQUE_ID, addPatient, findDocuments, freshPatientId, provideAndRegister, retrieveDocument } from "./testing/xds-client.testing.js";
-import { RESPONSE_STATUS } from "@opendsp/ebxml";
+import { ACTION, RESPONSE_STATUS } from "@opendsp/ebxml";
+import { callSoap } from "@opendsp/soap";
+import { findDocumentsQuery } from "@opendsp/testing";
 
 /** The embedded platform as `pnpm start` runs it, in a temporary data folder, every port picked free. */
 let dataDir: string;
@@ -90,6 +92,10 @@ describe("the embedded platform (PGlite, documents in a folder, in-process jobs)
     const found = await findDocuments(platform.gateway.registrySoapUrl, patientId, token);
     expect(found.map((d) => d.uniqueId)).toEqual([documentUniqueId]);
     expect(found[0]).toMatchObject({ repositoryUniqueId: DEFAULT_REPOSITORY_UNIQUE_ID, size: String(letter.length) });
+
+    // Without an assertion the gateway lets nobody in: it trusts the development identity provider's users only.
+    const anonymous = callSoap({ url: platform.gateway.registrySoapUrl, action: ACTION.iti18.request, timeoutMs: 30_000, body: findDocumentsQuery(patientId) });
+    await expect(anonymous).rejects.toMatchObject({ code: "SOAP_CLIENT_FAULT" });
   });
 
   it("keeps everything in the data folder across a stop and a start", { timeout: 180_000 }, async () => {

@@ -37,7 +37,11 @@ const reason = unavailable();
 
 describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Docker${reason ? ` (skipped: ${reason})` : ""}`, () => {
   const suffix = randomBytes(4).toString("hex");
-  const names = { registry: `opendsp_deploy_${suffix}_registry`, repository: `opendsp_deploy_${suffix}_repository` };
+  const names = {
+    registry: `opendsp_deploy_${suffix}_registry`,
+    repository: `opendsp_deploy_${suffix}_repository`,
+    consent: `opendsp_deploy_${suffix}_consent`,
+  };
   const admin = new URL(TEST_POSTGRES_ADMIN_URL);
   let work: string;
   let emulator: DockerfileEmulator;
@@ -68,7 +72,7 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
     const tsxDir = realpathSync(join(REPO_ROOT, "node_modules", "tsx"));
     const tools: EmulatorTools = { pnpm, pnpmVersion, storeDir, tsxDir, tsxVersion: packageVersion(tsxDir) };
     emulator = new DockerfileEmulator(dockerfile(), context, work, tools);
-    for (const target of ["registry", "repository", "gateway", "migrate"]) images.set(target, await emulator.build(target));
+    for (const target of ["registry", "repository", "consent", "gateway", "migrate"]) images.set(target, await emulator.build(target));
     registry = images.get("registry") as EmulatedImage;
     migrate = images.get("migrate") as EmulatedImage;
   }, 180_000);
@@ -88,8 +92,9 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
         "build: pnpm fetch --prod && rm -rf node_modules",
         'registry-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/registry..."',
         'repository-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/repository..."',
+        'consent-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/consent..."',
         'gateway-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/gateway..."',
-        'migrate-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/registry..." --filter-prod "@opendsp/repository..."',
+        'migrate-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/registry..." --filter-prod "@opendsp/repository..." --filter-prod "@opendsp/consent..."',
       ]),
     );
     expect(emulator.records.filter((r) => r.how === "stood-in").map((r) => r.stage).sort()).toEqual(["pnpm", "tsx"]);
@@ -99,8 +104,9 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
   it.each([
     ["registry", ["services/registry/src/main.ts", "services/registry/migrations/index.ts", "services/registry/config/codes.xml"]],
     ["repository", ["services/repository/src/main.ts", "services/repository/migrations/index.ts"]],
+    ["consent", ["services/consent/src/main.ts", "services/consent/migrations/index.ts"]],
     ["gateway", ["services/gateway/src/main.ts", "wsdl", "openapi"]],
-    ["migrate", ["services/registry/src/migrate.ts", "services/repository/src/migrate.ts", "deploy/docker/migrate.sh"]],
+    ["migrate", ["services/registry/src/migrate.ts", "services/repository/src/migrate.ts", "services/consent/src/migrate.ts", "deploy/docker/migrate.sh"]],
   ])("the %s image holds what it runs, the shared packages and production dependencies only", (target, needed) => {
     const image = images.get(target) as EmulatedImage;
     const app = image.cwd;
@@ -108,7 +114,7 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
       expect(existsSync(join(app, path)), path).toBe(true);
     }
     const services = readdirSync(join(app, "services")).sort();
-    expect(services).toEqual(target === "migrate" ? ["registry", "repository"] : [target]);
+    expect(services).toEqual(target === "migrate" ? ["consent", "registry", "repository"] : [target]);
     expect(existsSync(join(app, "test"))).toBe(false);
     const installed = readdirSync(join(app, "node_modules", ".pnpm"));
     expect(installed.some((p) => p.startsWith("fastify@"))).toBe(true);
@@ -128,16 +134,18 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
         POSTGRES_DB: admin.pathname.slice(1) || "postgres",
         REGISTRY_DB_NAME: names.registry,
         REPOSITORY_DB_NAME: names.repository,
+        CONSENT_DB_NAME: names.consent,
         REGISTRY_DB_PASSWORD: `pw-${suffix}`,
         REPOSITORY_DB_PASSWORD: `pw-${suffix}`,
+        CONSENT_DB_PASSWORD: `pw-${suffix}`,
       },
     });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout.match(/CREATE DATABASE/g)).toHaveLength(2);
+    expect(result.stdout.match(/CREATE DATABASE/g)).toHaveLength(3);
   });
 
-  it("the migrate image's command brings both databases to their latest migration, each as its own role", async () => {
+  it("the migrate image's command brings every database to its latest migration, each as its own role", async () => {
     expect(migrate.cmd).toEqual(["sh", "deploy/docker/migrate.sh"]);
     const [command, ...args] = migrate.cmd ?? [];
     const result = await runCommand(command ?? "sh", args, {
@@ -147,12 +155,17 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
         PATH: `${NODE_BIN}${delimiter}${process.env["PATH"] ?? ""}`,
         REGISTRY_DATABASE_URL: databaseUrl(names.registry),
         REPOSITORY_DATABASE_URL: databaseUrl(names.repository),
+        CONSENT_DATABASE_URL: databaseUrl(names.consent),
       },
     });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const done = logLines(result.stdout).map((l) => l["msg"]);
-    expect(done).toEqual(["registry database at the latest migration", "repository database at the latest migration"]);
+    expect(done).toEqual([
+      "registry database at the latest migration",
+      "repository database at the latest migration",
+      "consent database at the latest migration",
+    ]);
     for (const name of Object.values(names)) {
       const database = await openDatabase<{ pg_tables: { schemaname: string; tableowner: string } }>({ url: databaseUrl(name) });
       try {

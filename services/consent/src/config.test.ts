@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { emergencyRolesOf, loadConsentConfig } from "./config.js";
+import { emergencyRolesOf, loadConsentConfig, loadConsentDatabaseSettings } from "./config.js";
 
 describe("loadConsentConfig", () => {
   it("fills the documented defaults", () => {
@@ -30,5 +30,13 @@ describe("loadConsentConfig", () => {
 
   it("reports every invalid setting", () => {
     expect(() => loadConsentConfig({ CONSENT_PORT: "99999", CONSENT_PRESENCE_GRANT_SECONDS: "soon", CONSENT_EMERGENCY_ROLES: "a,,b" })).toThrow(/CONSENT_PORT.*CONSENT_PRESENCE_GRANT_SECONDS.*CONSENT_EMERGENCY_ROLES/);
+  });
+});
+
+describe("loadConsentDatabaseSettings", () => {
+  it("needs no presence-code key with DATABASE_URL: the migrations only reach the database", () => {
+    const url = "postgres://consent:pw@db:5432/consent";
+    expect(loadConsentDatabaseSettings({ DATABASE_URL: url })).toEqual({ DATABASE_URL: url, CONSENT_DATA_DIR: "./data/consent" });
+    expect(() => loadConsentDatabaseSettings({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
   });
 });

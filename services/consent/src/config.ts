@@ -48,6 +48,19 @@ export function loadConsentConfig(env: Readonly<Record<string, string | undefine
   return config;
 }
 
+/**
+ * What the migrations read (src/migrate.ts): the database alone. The presence-code key is the running service's
+ * concern, and the migration job of a deployment (deploy/docker/migrate.sh) is not given it.
+ */
+export const ConsentDatabaseSettingsSchema = Type.Object({
+  DATABASE_URL: ConsentConfigSchema.properties.DATABASE_URL,
+  CONSENT_DATA_DIR: ConsentConfigSchema.properties.CONSENT_DATA_DIR,
+});
+
+export function loadConsentDatabaseSettings(env: Readonly<Record<string, string | undefined>>): Static<typeof ConsentDatabaseSettingsSchema> {
+  return loadConfig(ConsentDatabaseSettingsSchema, env, "consent");
+}
+
 /** The emergency roles of the configuration as a list. */
 export function emergencyRolesOf(config: ConsentConfig): readonly string[] {
   return config.CONSENT_EMERGENCY_ROLES.split(",");

@@ -24,8 +24,9 @@ export function sampleRecord(transaction: AuditTransaction, role: AuditRole, ove
     auditSource: { id: `opendsp-${role}`, enterpriseSiteId: "OpenDSP-Test", service: role },
     requestor: {
       kind: "professional",
-      id: "alice<alice@idp.example>",
+      id: "10001234567",
       name: "Alice Martin",
+      xuaUserName: "alice<10001234567@https://idp.example>",
       roles: ["urn:oid:1.2.250.1.213.1.1.4.6|10"],
       purposeOfUse: "urn:oid:2.16.840.1.113883.1.11.20448|TREAT",
       organizationId: "1.2.250.1.71.4.2.2",

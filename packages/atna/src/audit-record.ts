@@ -78,7 +78,13 @@ export const AuditRecordSchema = Type.Object(
           organizationId: Type.Optional(Id),
           /** "system|code" or a bare code (DICOM EventIdentification/PurposeOfUse). */
           purposeOfUse: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+          /** Display name, for the access history. */
           name: Type.Optional(Id),
+          /**
+           * The XUA identity as ITI TF-2 3.40.4.2 asks audit messages to record it in UserName:
+           * alias<user@issuer> (SAML Subject SPProvidedID, NameID and Issuer).
+           */
+          xuaUserName: Type.Optional(Type.String({ minLength: 1, maxLength: 768 })),
         },
         { additionalProperties: false },
       ),

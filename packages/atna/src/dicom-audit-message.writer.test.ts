@@ -76,7 +76,7 @@ describe("toDicomAuditMessage", () => {
     expect(more).toEqual([]);
     expect(attrs(source!)).toEqual({ UserID: "http://consumer.example/reply", UserIsRequestor: "false", NetworkAccessPointID: "10.1.2.3", NetworkAccessPointTypeCode: "2" });
     expect(attrs(kid(source!, "RoleIDCode"))).toEqual({ "csd-code": "110153", codeSystemName: "DCM", originalText: "Source Role ID" });
-    expect(attrs(human!)).toEqual({ UserID: "alice<alice@idp.example>", UserName: "Alice Martin", UserIsRequestor: "true" });
+    expect(attrs(human!)).toEqual({ UserID: "10001234567", UserName: "alice<10001234567@https://idp.example>", UserIsRequestor: "true" });
     expect(attrs(kid(human!, "RoleIDCode"))).toEqual({ "csd-code": "10", codeSystemName: "urn:oid:1.2.250.1.213.1.1.4.6", originalText: "10" });
     expect(attrs(destination!)).toEqual({ UserID: "https://dsp.example/xds/registry", UserIsRequestor: "false", NetworkAccessPointID: "dsp.example", NetworkAccessPointTypeCode: "1" });
     expect(attrs(kid(destination!, "RoleIDCode"))).toEqual({ "csd-code": "110152", codeSystemName: "DCM", originalText: "Destination Role ID" });
@@ -123,7 +123,7 @@ describe("toDicomAuditMessage", () => {
     expect(participants).toEqual([
       ["https://dsp.example/xds/registry", "110153"],
       ["http://consumer.example/reply", "110152"],
-      ["alice<alice@idp.example>", "10"],
+      ["10001234567", "10"],
     ]);
     const doc = kids(root, "ParticipantObjectIdentification")[1]!;
     expect(attrs(doc)).toEqual({ ParticipantObjectID: "1.2.250.1.999.2.1", ParticipantObjectTypeCode: "2", ParticipantObjectTypeCodeRole: "3" });
@@ -175,6 +175,13 @@ describe("toDicomAuditMessage", () => {
     expect(attrs(kid(event, "EventTypeCode"))).toEqual({ "csd-code": "110122", codeSystemName: "DCM", originalText: "Login" });
     expect(textContent(kid(event, "EventOutcomeDescription"))).toBe("GW_XUA_EXPIRED: the assertion has expired");
     expect(kids(root, "ParticipantObjectIdentification")).toEqual([]);
+  });
+
+  it("writes the display name as UserName when the person came without an XUA assertion", () => {
+    const record = sampleRecord("ITI-18", "consumer", { requestor: { kind: "patient", id: "P-1", name: "Jean Dupont" } });
+    const human = kids(tree(record), "ActiveParticipant")[1]!;
+    expect(attrs(human)).toEqual({ UserID: "P-1", UserName: "Jean Dupont", UserIsRequestor: "true" });
+    expect(kids(human, "RoleIDCode")).toEqual([]);
   });
 
   it("names a SOAP sender without ReplyTo by the WS-Addressing anonymous URI and a system requestor as the requestor", () => {

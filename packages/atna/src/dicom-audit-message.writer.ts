@@ -82,11 +82,12 @@ function activeParticipants(record: AuditRecord, side: "initiator" | "responder"
   );
   const out = reversed ? [server, client] : [client];
   if (human) {
-    // The human requestor: UserIsRequestor true, its access-control roles as RoleIDCode (ITI TF-2 "Human Requestor").
+    // The human requestor: UserIsRequestor true, its access-control roles as RoleIDCode (ITI TF-2 "Human Requestor");
+    // UserName holds the XUA identity, alias<user@issuer>, when the person came with an assertion (ITI TF-2 3.40.4.2).
     out.push(
       el(
         "ActiveParticipant",
-        { UserID: human.id, UserName: human.name, UserIsRequestor: "true" },
+        { UserID: human.id, UserName: human.xuaUserName ?? human.name, UserIsRequestor: "true" },
         (human.roles ?? []).map((r) => coded("RoleIDCode", tokenCode(r))),
       ),
     );

@@ -32,7 +32,8 @@ describe("toFhirAuditEvent", () => {
       {
         type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/extra-security-role-type", code: "humanuser", display: "human user" }] },
         role: [{ coding: [{ system: "urn:oid:1.2.250.1.213.1.1.4.6", code: "10" }] }],
-        who: { identifier: { value: "alice<alice@idp.example>" }, display: "Alice Martin" },
+        who: { identifier: { value: "10001234567" }, display: "Alice Martin" },
+        altId: "alice<10001234567@https://idp.example>",
         requestor: true,
         name: "Alice Martin",
         policy: ["urn:opendsp:access-grant:trust-circle"],
@@ -69,7 +70,7 @@ describe("toFhirAuditEvent", () => {
     expect(event.agent.map((a) => [a.who.identifier.value, a.type.coding[0]?.code, a.requestor])).toEqual([
       ["http://consumer.example/reply", "110152", false],
       ["https://dsp.example/xds/registry", "110153", false],
-      ["alice<alice@idp.example>", "humanuser", true],
+      ["10001234567", "humanuser", true],
     ]);
     expect(event.agent[2]?.policy).toEqual(["urn:opendsp:access-grant:emergency", "urn:opendsp:access-grant:emergency-access"]);
     expect(event.entity.filter((e) => e.role.code === "3")).toEqual([

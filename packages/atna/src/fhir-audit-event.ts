@@ -49,6 +49,7 @@ export interface FhirAuditAgent {
   type: { coding: FhirCoding[] };
   role?: { coding: FhirCoding[] }[];
   who: { identifier: { value: string }; display?: string };
+  altId?: string;
   requestor: boolean;
   name?: string;
   policy?: string[];
@@ -122,6 +123,8 @@ function agents(record: AuditRecord): FhirAuditAgent[] {
       type: { coding: [{ system: EXTRA_SECURITY_ROLE_SYSTEM, code: "humanuser", display: "human user" }] },
       ...(human.roles && human.roles.length > 0 && { role: human.roles.map((r) => ({ coding: [tokenCoding(r)] })) }),
       who: { identifier: { value: human.id }, ...(human.name !== undefined && { display: human.name }) },
+      // ITI TF-2 3.40.4.2's alias<user@issuer>, which the DICOM message carries as UserName.
+      ...(human.xuaUserName !== undefined && { altId: human.xuaUserName }),
       requestor: true,
       ...(human.name !== undefined && { name: human.name }),
       ...(policy && { policy }),

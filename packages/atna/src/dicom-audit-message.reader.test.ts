@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readDicomAuditMessage, type ReceivedAuditMessage } from "./dicom-audit-message.reader.js";
 
@@ -164,5 +165,19 @@ describe("readDicomAuditMessage on what is not an audit message", () => {
     expect(codeOf("<AuditMessage/>")).toBe("ATNA_AUDIT_NO_EVENT");
     expect(codeOf('<AuditMessage><EventIdentification><EventID codeSystemName="DCM"/></EventIdentification></AuditMessage>')).toBe("ATNA_AUDIT_NO_EVENT");
     expect(codeOf(`${"<a>".repeat(100)}${"</a>".repeat(100)}`)).toBe("ATNA_AUDIT_NOT_XML");
+  });
+
+  it("never throws, whatever the bytes or the mangling of a real message", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {
+        expect(typeof readDicomAuditMessage(bytes).ok).toBe("boolean");
+      }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: ITI_18_CONSUMER.length }), fc.integer({ min: 0, max: 40 }), fc.string({ maxLength: 8 }), (at, cut, insert) => {
+        const mangled = ITI_18_CONSUMER.slice(0, at) + insert + ITI_18_CONSUMER.slice(at + cut);
+        expect(typeof readDicomAuditMessage(mangled).ok).toBe("boolean");
+      }),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AtnaError } from "./atna-error.js";
 import { sampleRecord } from "./audit-record.testing.js";
@@ -129,5 +130,14 @@ describe("parseSyslogMessage", () => {
     ]) {
       expect(codeOf(() => parseSyslogMessage(bad)), bad).toBe("ATNA_SYSLOG_MALFORMED");
     }
+  });
+
+  it("either parses or throws ATNA_SYSLOG_MALFORMED, whatever the bytes", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.string({ maxLength: 80 }).map((t) => Buffer.from(`<85>1 ${t}`))), (bytes) => {
+        const code = codeOf(() => parseSyslogMessage(bytes));
+        expect(code === undefined || code === "ATNA_SYSLOG_MALFORMED").toBe(true);
+      }),
+    );
   });
 });

@@ -89,7 +89,6 @@ export function kustomizedManifests(): K8sManifest[] {
 export async function configKeys(service: string): Promise<Set<string> | undefined> {
   const file = join(REPO_ROOT, "services", service, "src", "config.ts");
   if (!existsSync(file)) return undefined;
-  const announced = ANNOUNCED_CONFIG_KEYS[service] ?? [];
   const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const schemas = Object.entries(module).filter(
     ([name, value]) =>
@@ -97,15 +96,8 @@ export async function configKeys(service: string): Promise<Set<string> | undefin
   );
   const schema = schemas[0]?.[1] as { properties: Record<string, unknown> } | undefined;
   if (!schema) throw new Error(`services/${service}/src/config.ts exports no *ConfigSchema object`);
-  return new Set([...Object.keys(schema.properties), ...announced]);
+  return new Set(Object.keys(schema.properties));
 }
-
-/**
- * Settings the deployment files give a service together with the change that makes its configuration read them: the
- * gateway's consent enforcement (services/gateway/README.md, edge step 3) reads GATEWAY_CONSENT_URL. Until its
- * schema has the key, the gateway ignores the variable; once it has it, this entry changes nothing.
- */
-const ANNOUNCED_CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = { gateway: ["GATEWAY_CONSENT_URL"] };
 
 /** Names a shell script requires with `${NAME:?…}`. */
 export function requiredVariables(script: string): Set<string> {

@@ -47,3 +47,10 @@ export {
   type SyslogStructuredData,
 } from "./syslog.js";
 export { createOctetCountingFramer, frameOctetCounted, type OctetCountingFramer } from "./syslog-framing.js";
+export {
+  AUDIT_DELIVERY,
+  type AuditIntakeRefusal,
+  type AuditIntakeRequest,
+  type AuditIntakeResponse,
+  type RecordAuditEventPayload,
+} from "./audit-delivery.js";

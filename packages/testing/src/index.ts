@@ -14,3 +14,5 @@ export { REPOSITORY_NODE_FLAGS, startRegistryProcess, startRepositoryProcess, ty
 export { cpuTimeMs, residentBytes, sampleResidentMemory, startServiceProcess, type ServiceProcess } from "./service-process.js";
 export { startS3TestServer, type S3TestServer } from "./s3-test-server.js";
 export { generateTestCertificate, type CertificateOptions, type TestCertificate } from "./test-certificates.js";
+export { startPrivateRedis, type PrivateRedis } from "./private-redis.js";
+export { startCuttableTcpProxy, type CuttableTcpProxy } from "./cuttable-tcp-proxy.js";

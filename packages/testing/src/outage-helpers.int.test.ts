@@ -16,7 +16,7 @@ describe("outage helpers", () => {
     disposers.push(() => redis.dispose());
     const client = new Redis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => 100 });
     client.on("error", () => undefined); // refused connections while it is stopped are the point of the test
-    disposers.push(async () => void client.disconnect());
+    disposers.push(() => Promise.resolve(client.disconnect()));
     await client.connect();
     await client.set("kept", "yes");
     await redis.stop();

@@ -12,3 +12,4 @@ export * from "./blob/index.js";
 export * from "./jobs/index.js";
 export { ACCESS_HEADER, AccessHeaderError, formatAccessHeader, parseAccessHeader, type AccessRestriction } from "./http/access-restriction.header.js";
 export { ACTOR_HEADER, ActorHeaderError, ActorSchema, encodeActorHeader, parseActorHeader, type Actor } from "./http/actor.header.js";
+export { GRANT_HEADER, GrantSchema, encodeGrantHeader, parseGrantHeader, type Grant, type GrantBasis } from "./http/grant.header.js";

@@ -51,4 +51,17 @@ describe("openDatabase on PostgreSQL (queries sent in pg's callback form)", () =
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => sql<{ n: number }>`SELECT ${i}::int AS n`.execute(db)));
     expect(results.map((r) => r.rows[0]?.n)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
+
+  it("survives a connection that dies while checked out: the transaction fails, the pool serves on", async () => {
+    const killed = db.transaction().execute(async (tx) => {
+      const pid = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(tx);
+      // Terminated from another connection while this one is held by the transaction and idle.
+      await sql`SELECT pg_terminate_backend(${pid.rows[0]?.pid})`.execute(db);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sql`SELECT 1`.execute(tx);
+    });
+    await expect(killed).rejects.toThrow();
+    const after = await Promise.all(Array.from({ length: 4 }, (_, i) => sql<{ n: number }>`SELECT ${i}::int AS n`.execute(db)));
+    expect(after.map((r) => r.rows[0]?.n)).toEqual([0, 1, 2, 3]);
+  });
 });

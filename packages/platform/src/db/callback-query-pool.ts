@@ -21,6 +21,15 @@ export function callbackQueryPool(pool: pg.Pool): PostgresPool {
 }
 
 function poolClient(client: pg.PoolClient): PostgresPoolClient {
+  // pg-pool listens for errors only on idle clients. A connection that dies while checked out (server restart,
+  // network cut, terminated backend) makes pg emit 'error' on the client, which without a listener would end the
+  // process; the query in flight is rejected by pg itself, so this listener only marks the client as broken, and
+  // release then destroys it instead of returning it to the pool.
+  let broken = false;
+  const onError = (): void => {
+    broken = true;
+  };
+  client.on("error", onError);
   function query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
   function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
   function query<R>(sqlOrCursor: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
@@ -37,6 +46,9 @@ function poolClient(client: pg.PoolClient): PostgresPoolClient {
   // Kysely reads the backend's process id (an undocumented member of pg's Client) to cancel a query; without it,
   // it asks the server.
   const processID = (client as unknown as { readonly processID?: number }).processID;
-  const release = (destroy?: boolean): void => client.release(destroy);
+  const release = (destroy?: boolean): void => {
+    client.removeListener("error", onError);
+    client.release(broken || destroy);
+  };
   return processID === undefined ? { query, release } : { processID, query, release };
 }

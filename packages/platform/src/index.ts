@@ -13,3 +13,4 @@ export * from "./jobs/index.js";
 export { ACCESS_HEADER, AccessHeaderError, formatAccessHeader, parseAccessHeader, type AccessRestriction } from "./http/access-restriction.header.js";
 export { ACTOR_HEADER, ActorHeaderError, ActorSchema, encodeActorHeader, parseActorHeader, type Actor } from "./http/actor.header.js";
 export { GRANT_HEADER, GrantSchema, encodeGrantHeader, parseGrantHeader, type Grant, type GrantBasis } from "./http/grant.header.js";
+export * from "./audit/index.js";

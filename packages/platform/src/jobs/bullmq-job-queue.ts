@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { randomUUID } from "node:crypto";
 import { messageOf } from "../errors/app-error.js";
 import type { Logger } from "../logging/logger.js";
+import { storedJobOptions, type StoredJob } from "./bullmq-job-format.js";
 import { JobQueueError, UnrecoverableJobError } from "./job-errors.js";
 import { jobLogger, logJobFailure } from "./job-log.js";
 import { serializeJobPayload } from "./job-payload.js";
@@ -18,12 +19,6 @@ import {
   type JobType,
 } from "./job-queue.js";
 import { assertDelayMs, assertEveryMs, assertJobId, resolveJobDefinition, retryDelayMs, type ResolvedJobDefinition } from "./job-rules.js";
-
-/** What is stored in Redis for a job: the checked payload JSON and the token of the add() call that stored it. */
-interface StoredJob {
-  readonly payload: string;
-  readonly addId: string;
-}
 
 /** One kind of job: a BullMQ queue and its worker, under the queue's key prefix. */
 interface Lane {
@@ -119,12 +114,7 @@ export async function createBullmqJobQueue(settings: BullmqJobQueueSettings): Pr
         definition: resolved,
         queue: bullQueue,
         worker,
-        options: {
-          attempts: resolved.attempts,
-          backoff: { type: "exponential", delay: resolved.backoffMs },
-          removeOnComplete: { age: Math.ceil(keepCompleted.ageMs / 1000), count: keepCompleted.count },
-          removeOnFail: { count: keepFailed },
-        },
+        options: storedJobOptions({ attempts: resolved.attempts, backoffMs: resolved.backoffMs, keepCompleted, keepFailed }),
       });
       return {
         name: definition.name,
@@ -235,7 +225,7 @@ export function redactRedisUrl(url: string): string {
 }
 
 /** ioredis reports every failed reconnection; one line a minute is enough to tell an operator. */
-function throttledWarning(log: Logger, message: string, everyMs = 60_000): (err: Error) => void {
+export function throttledWarning(log: Logger, message: string, everyMs = 60_000): (err: Error) => void {
   let last = 0;
   return (err) => {
     const now = Date.now();

@@ -1,0 +1,180 @@
+import { AUDIT_DELIVERY, parseAuditRecord, type AuditRecord } from "@opendsp/atna";
+import type { Kysely, Transaction } from "kysely";
+import { messageOf } from "../errors/app-error.js";
+import type { Logger } from "../logging/logger.js";
+import type { AuditDelivery, AuditDeliveryResult } from "./audit-delivery.js";
+import type { AuditOutboxDatabase } from "./audit-outbox.table.js";
+
+export interface AuditRelayOptions<DB extends AuditOutboxDatabase> {
+  readonly db: Kysely<DB>;
+  readonly delivery: AuditDelivery;
+  readonly logger: Logger;
+  /** How often the outbox is read when nothing wakes the relay. Default 500 ms. */
+  readonly pollMs?: number;
+  /** Rows per batch, at most AUDIT_DELIVERY.maxBatch (the default). */
+  readonly batchSize?: number;
+  /** First wait after a failed delivery; each further failure doubles it up to maxBackoffMs. Default 1 s. */
+  readonly backoffMs?: number;
+  /** Default 60 s. */
+  readonly maxBackoffMs?: number;
+}
+
+/** What one pass did. */
+export interface AuditRelayPass {
+  readonly delivered: number;
+  readonly heldAside: number;
+  /** Rows left in the outbox because the delivery was unavailable. */
+  readonly kept: number;
+}
+
+export interface AuditRelay {
+  /** Wakes the relay now (call it after committing a transaction that wrote a record). */
+  notify(): void;
+  /** One batch, now; the background loop uses the same. */
+  runOnce(): Promise<AuditRelayPass>;
+  /** Stops the loop and waits for the running batch; the delivery itself is closed by its owner. */
+  close(): Promise<void>;
+}
+
+interface Row {
+  readonly eventId: string;
+  readonly record: AuditRecord | undefined;
+  readonly unreadable?: string;
+}
+
+/**
+ * Moves the outbox to the audit service. Rows are read in the order they were written and locked with FOR UPDATE
+ * SKIP LOCKED, so replicas of a service share the outbox without sending a row twice; a delivered batch is deleted
+ * in the transaction that locked it. The deliveries are idempotent by eventId, so a crash between the delivery and
+ * the commit only sends a row again.
+ */
+export function createAuditRelay<DB extends AuditOutboxDatabase>(options: AuditRelayOptions<DB>): AuditRelay {
+  const db = options.db as unknown as Kysely<AuditOutboxDatabase>;
+  const { delivery } = options;
+  const log = options.logger.child({ component: "audit-relay", auditDelivery: delivery.kind });
+  const pollMs = options.pollMs ?? 500;
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? AUDIT_DELIVERY.maxBatch, AUDIT_DELIVERY.maxBatch));
+  const backoffMs = options.backoffMs ?? 1000;
+  const maxBackoffMs = options.maxBackoffMs ?? 60_000;
+
+  let failures = 0;
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let wakeAgain = false;
+
+  const runOnce = (): Promise<AuditRelayPass> => db.transaction().execute((tx) => pass(tx));
+
+  const pass = async (tx: Transaction<AuditOutboxDatabase>): Promise<AuditRelayPass> => {
+    const found = await tx
+      .selectFrom("audit_outbox")
+      .select(["event_id", "record"])
+      .where("held_aside", "=", false)
+      .orderBy("seq")
+      .limit(batchSize)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    let rows: Row[] = found.map(readRow);
+    let heldAside = 0;
+    const setAside = async (aside: readonly { eventId: string; reason: string }[]): Promise<void> => {
+      for (const { eventId, reason } of aside) {
+        await tx.updateTable("audit_outbox").set({ held_aside: true, last_error: reason.slice(0, 1024) }).where("event_id", "=", eventId).execute();
+        log.error({ eventId, reason }, "an audit record was refused as invalid and is set aside in the outbox");
+      }
+      heldAside += aside.length;
+    };
+    const unreadable = rows.filter((r) => r.record === undefined);
+    await setAside(unreadable.map((r) => ({ eventId: r.eventId, reason: r.unreadable ?? "unreadable" })));
+    rows = rows.filter((r) => r.record !== undefined);
+
+    // The invalid records of a refused batch are set aside and the rest sent again, until a batch goes through.
+    while (rows.length > 0) {
+      const result = await deliverSafely(rows.map((r) => r.record as AuditRecord));
+      if (result.outcome === "delivered") {
+        await tx.deleteFrom("audit_outbox").where("event_id", "in", rows.map((r) => r.eventId)).execute();
+        failures = 0;
+        return { delivered: rows.length, heldAside, kept: 0 };
+      }
+      if (result.outcome === "unavailable") {
+        await tx
+          .updateTable("audit_outbox")
+          .set((eb) => ({ attempts: eb("attempts", "+", 1), last_error: result.reason.slice(0, 1024) }))
+          .where("event_id", "in", rows.map((r) => r.eventId))
+          .execute();
+        failures++;
+        log.warn({ records: rows.length, reason: result.reason, failures }, "the audit delivery failed; the records stay in the outbox");
+        return { delivered: 0, heldAside, kept: rows.length };
+      }
+      const invalidIndexes = new Set(result.invalid.map((i) => i.index));
+      await setAside(result.invalid.map((i) => ({ eventId: (rows[i.index] as Row).eventId, reason: i.reason })));
+      rows = rows.filter((_, index) => !invalidIndexes.has(index));
+    }
+    return { delivered: 0, heldAside, kept: 0 };
+  };
+
+  const deliverSafely = async (records: readonly AuditRecord[]): Promise<AuditDeliveryResult> => {
+    try {
+      return await delivery.deliver(records);
+    } catch (e) {
+      return { outcome: "unavailable", reason: messageOf(e) };
+    }
+  };
+
+  const schedule = (ms: number): void => {
+    if (closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, ms);
+  };
+
+  const nextDelayMs = (): number => (failures === 0 ? pollMs : Math.min(maxBackoffMs, backoffMs * 2 ** (failures - 1)));
+
+  function tick(): void {
+    if (closed) return;
+    if (running) {
+      wakeAgain = true;
+      return;
+    }
+    running = (async () => {
+      try {
+        let result: AuditRelayPass;
+        do {
+          wakeAgain = false;
+          result = await runOnce();
+          // A full batch means more may be waiting; a wake-up during the pass means a new commit.
+        } while (!closed && failures === 0 && (result.delivered + result.heldAside >= batchSize || wakeAgain));
+      } catch (err) {
+        failures++;
+        log.warn({ err, failures }, "the audit outbox could not be read; the relay tries again");
+      }
+    })();
+    void running.finally(() => {
+      running = undefined;
+      schedule(nextDelayMs());
+    });
+  }
+
+  schedule(0);
+  return {
+    notify(): void {
+      // While backing off, a new commit does not shorten the wait: the delivery is known to be down.
+      if (closed || failures > 0) return;
+      if (running) wakeAgain = true;
+      else schedule(0);
+    },
+    runOnce,
+    async close(): Promise<void> {
+      closed = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+function readRow(row: { event_id: string; record: string }): Row {
+  try {
+    return { eventId: row.event_id, record: parseAuditRecord(JSON.parse(row.record)) };
+  } catch (e) {
+    return { eventId: row.event_id, record: undefined, unreadable: messageOf(e) };
+  }
+}

@@ -1,0 +1,49 @@
+import { AUDIT_DELIVERY, type RecordAuditEventPayload } from "@opendsp/atna";
+import { messageOf } from "../errors/app-error.js";
+import { createJobProducer } from "../jobs/create-job-producer.js";
+import type { ProducedJobKind } from "../jobs/bullmq-job-producer.js";
+import type { Logger } from "../logging/logger.js";
+import type { AuditDelivery } from "./audit-delivery.js";
+import { invalidAuditRecords } from "./invalid-audit-records.js";
+
+export interface QueueAuditDeliveryOptions {
+  readonly redisUrl: string;
+  /** The audit service's queue prefix; default AUDIT_DELIVERY.queuePrefix. */
+  readonly queuePrefix?: string | undefined;
+  readonly logger: Logger;
+}
+
+/**
+ * One record-audit-event job per record on the audit service's queue, the event id as job id (a record relayed twice
+ * is one job). Failed jobs are never removed: after AUDIT_DELIVERY.attempts they are the dead letter the audit
+ * service's admin API shows.
+ */
+const RECORD_AUDIT_EVENT: ProducedJobKind = {
+  name: AUDIT_DELIVERY.jobName,
+  attempts: AUDIT_DELIVERY.attempts,
+  backoffMs: AUDIT_DELIVERY.backoffMs,
+  keepFailed: "all",
+};
+
+export async function createQueueAuditDelivery(options: QueueAuditDeliveryOptions): Promise<AuditDelivery> {
+  const prefix = options.queuePrefix ?? AUDIT_DELIVERY.queuePrefix;
+  const producer = await createJobProducer({ redisUrl: options.redisUrl, prefix, logger: options.logger });
+  return {
+    kind: "queue",
+    async deliver(records) {
+      const invalid = invalidAuditRecords(records);
+      if (invalid.length > 0) return { outcome: "invalid", invalid };
+      try {
+        // Sequential: a batch is at most AUDIT_DELIVERY.maxBatch records, and an outage stops it at the first.
+        for (const record of records) {
+          const payload: RecordAuditEventPayload = { record };
+          await producer.add(RECORD_AUDIT_EVENT, payload, record.eventId);
+        }
+        return { outcome: "delivered" };
+      } catch (e) {
+        return { outcome: "unavailable", reason: messageOf(e) };
+      }
+    },
+    close: () => producer.close(),
+  };
+}

@@ -1,12 +1,12 @@
 import { ACTION, ASSOCIATION_TYPE, OBJECT_STATUS, STORED_QUERY, writeAdhocQueryRequest } from "@opendsp/ebxml";
 import { randomUUID } from "node:crypto";
-import { migrateToLatest, openDatabase } from "@opendsp/platform";
+import { appendAuditRecord, migrateToLatest, openDatabase } from "@opendsp/platform";
 import { buildSoapRequest, serializeSoapEnvelope } from "@opendsp/soap";
 import { TEST_POSTGRES_ADMIN_URL, dischargeLetterEntry, registerRequestElement, runAdminStatement as admin, startRegistryProcess, submissionSetFor } from "@opendsp/testing";
 import { parseArgs } from "node:util";
 import { sql, type Kysely } from "kysely";
 import { REGISTRY_MIGRATIONS } from "../services/registry/migrations/index.js";
-import { appendAuditEvent } from "../services/registry/src/storage/audit-outbox.repository.js";
+import { registryAuditor } from "../services/registry/src/audit/registry-audit-record.js";
 import type { RegistryDatabase } from "../services/registry/src/storage/registry-database.js";
 import { addSubmissionRows, emptyRows, insertRows } from "../services/registry/src/storage/submission.repository.js";
 import { closeConnections, post, postForText } from "./http-post.js";
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       if (!r) return;
       await db.transaction().execute(async (tx) => {
         await insertRows(tx, r.rows);
-        await appendAuditEvent(tx, { transaction: "ITI-42", outcome: "success", patientId: r.patientId, actor: {}, detail: { submissionSetUuid: r.submissionSetUuid } });
+        await appendAuditRecord(tx, registryAuditor({ REGISTRY_AUDIT_SOURCE_ID: "opendsp-registry" }, {}).record({ transaction: "ITI-42", outcome: "success", patientIds: [r.patientId] }));
       });
     });
 

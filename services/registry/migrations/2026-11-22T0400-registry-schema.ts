@@ -13,7 +13,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await runSqlScript(
     db,
-    `DROP TABLE audit_outbox, association, folder_code, folder, document_entry_reference_id, document_entry_author,
+    `DROP TABLE IF EXISTS audit_outbox, audit_outbox_legacy; DROP TABLE association, folder_code, folder, document_entry_reference_id, document_entry_author,
       document_entry_code, document_entry, submission_set_author, submission_set, patient;`,
   );
 }

@@ -5,12 +5,12 @@ import { createHttpApp, passSoapBodiesThrough, registerDatabaseHealthRoute, regi
 import { createRegisterOperation } from "./domain/register/iti-42-register.operation.js";
 import { createStoredQueryOperation } from "./domain/stored-query/iti-18-stored-query.operation.js";
 import type { RegistryDeps } from "./registry-deps.js";
+import { REGISTRY_SOAP_PATH } from "./registry-soap-path.js";
 import { registerDocumentsLookupRoute } from "./routes/documents-lookup.route.js";
 
 import { registerPatientRoutes } from "./routes/patients.route.js";
 
-/** The SOAP endpoint path; the gateway routes /xds/registry here. */
-export const REGISTRY_SOAP_PATH = "/xds/registry";
+export { REGISTRY_SOAP_PATH };
 
 /** Builds the registry's HTTP application; listening is server.ts's job, tests use `inject`. */
 export function buildApp(deps: RegistryDeps, logger: Logger): FastifyInstance {

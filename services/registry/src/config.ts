@@ -1,3 +1,4 @@
+import { AUDIT_DELIVERY } from "@opendsp/atna";
 import { loadConfig } from "@opendsp/platform";
 import Type, { type Static } from "typebox";
 
@@ -19,6 +20,14 @@ export const RegistryConfigSchema = Type.Object({
   REGISTRY_MAX_MESSAGE_BYTES: Type.Integer({ default: 64 * 1024 * 1024, minimum: 1024 }),
   /** ITI-8 patient identity feed, HL7 v2 over MLLP; 0 picks a free port, -1 turns the listener off. */
   HL7_MLLP_PORT: Type.Integer({ default: 2575, minimum: -1, maximum: 65535 }),
+  /** redis(s)://… : audit records go to the audit service's queue on this Redis (before AUDIT_URL). */
+  REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://" })),
+  /** Key prefix of the audit service's queue; it must match the audit service's. */
+  AUDIT_QUEUE_PREFIX: Type.String({ default: AUDIT_DELIVERY.queuePrefix, minLength: 1 }),
+  /** The audit service's base URL, for its HTTP intake when there is no Redis. Neither set: records wait in the outbox. */
+  AUDIT_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
+  /** AuditSourceID of the registry's audit records (DICOM PS3.15 A.5.2). */
+  REGISTRY_AUDIT_SOURCE_ID: Type.String({ default: "opendsp-registry", minLength: 1, maxLength: 256 }),
   LOG_LEVEL: Type.Union([Type.Literal("fatal"), Type.Literal("error"), Type.Literal("warn"), Type.Literal("info"), Type.Literal("debug"), Type.Literal("trace"), Type.Literal("silent")], { default: "info" }),
 });
 

@@ -9,4 +9,6 @@ export interface RegistryDeps {
   readonly db: Kysely<RegistryDatabase>;
   /** The affinity domain's codes; undefined in an open domain (no code checks). */
   readonly codes: CodesConfig | undefined;
+  /** Called after a request wrote audit records, to wake the audit relay (a no-op without one). */
+  readonly auditWritten: () => void;
 }

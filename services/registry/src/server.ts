@@ -1,4 +1,15 @@
-import { AppError, createLogger, migrateToLatest, openDatabase, pendingMigrations, type Database } from "@opendsp/platform";
+import {
+  AppError,
+  createAuditDelivery,
+  createAuditRelay,
+  createLogger,
+  migrateToLatest,
+  openDatabase,
+  pendingMigrations,
+  type AuditDelivery,
+  type AuditRelay,
+  type Database,
+} from "@opendsp/platform";
 import type { Kysely } from "kysely";
 import { REGISTRY_MIGRATIONS } from "../migrations/index.js";
 import { buildApp, REGISTRY_SOAP_PATH } from "./app.js";
@@ -7,7 +18,7 @@ import { loadRegistryConfig } from "./config.js";
 import { startPatientFeedListener } from "./patient-feed/patient-feed.listener.js";
 import type { RegistryDatabase } from "./storage/registry-database.js";
 
-/** Starts the registry: configuration, database and migrations, HTTP endpoint, ITI-8 listener. */
+/** Starts the registry: configuration, database and migrations, audit relay, HTTP endpoint, ITI-8 listener. */
 export async function startRegistryServer(env: Readonly<Record<string, string | undefined>> = process.env) {
   const config = loadRegistryConfig(env);
   const logger = createLogger({ service: "registry", level: config.LOG_LEVEL });
@@ -17,19 +28,25 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
     dataDir: config.REGISTRY_DATA_DIR,
     onIdleConnectionError: (err) => logger.warn({ err }, "an idle database connection was closed by the server"),
   });
-  const deps = { config, db: database.db, codes };
+  let relay: AuditRelay | undefined;
+  const deps = { config, db: database.db, codes, auditWritten: () => relay?.notify() };
   let app: ReturnType<typeof buildApp> | undefined;
   let address: string;
   let feed: Awaited<ReturnType<typeof startPatientFeedListener>> | undefined;
+  let delivery: AuditDelivery | undefined;
   try {
     const applied = config.MIGRATE_ON_START ? await migrateToLatest(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS) : await requireMigratedSchema(database);
     logger.info({ database: database.kind, migrations: applied.length, codes: codes ? "affinity domain" : "open domain" }, "registry database ready");
+    delivery = await createAuditDelivery({ redisUrl: config.REDIS_URL, auditUrl: config.AUDIT_URL, queuePrefix: config.AUDIT_QUEUE_PREFIX, logger });
+    if (delivery) relay = createAuditRelay({ db: database.db, delivery, logger });
     app = buildApp(deps, logger);
     address = await app.listen({ host: config.REGISTRY_HOST, port: config.REGISTRY_PORT });
     feed = config.HL7_MLLP_PORT >= 0 ? await startPatientFeedListener(deps, logger) : undefined;
   } catch (e) {
     // A start that fails (schema, port taken, MLLP port taken) leaves nothing open behind it.
     await app?.close();
+    await relay?.close();
+    await delivery?.close();
     await database.close();
     throw e;
   }
@@ -42,6 +59,8 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
     async close(): Promise<void> {
       await feed?.close();
       await http.close();
+      await relay?.close();
+      await delivery?.close();
       await database.close();
     },
   };

@@ -4,8 +4,16 @@ import { messageOf } from "../errors/app-error.js";
 import { AuditOutboxError } from "./audit-outbox-error.js";
 import type { AuditOutboxDatabase } from "./audit-outbox.table.js";
 
-/** Any database (or transaction) that holds the outbox table. */
-export type AuditOutboxDb<DB extends AuditOutboxDatabase> = Kysely<DB>;
+/**
+ * Any service database (or transaction on it) whose schema holds the outbox table (AuditOutboxDatabase). Kysely's
+ * database type does not widen, so the functions take the service's own type and use the outbox part of it.
+ */
+export interface AuditOutboxDb {
+  insertInto(table: "audit_outbox"): unknown;
+  selectFrom(table: "audit_outbox"): unknown;
+}
+
+const outboxOf = (db: AuditOutboxDb): Kysely<AuditOutboxDatabase> => db as unknown as Kysely<AuditOutboxDatabase>;
 
 /** The record checked against the shared schema, or AUDIT_RECORD_INVALID: a service never writes a record the audit service would refuse. */
 export function checkedAuditRecord(record: AuditRecord): AuditRecord {
@@ -20,23 +28,23 @@ export function checkedAuditRecord(record: AuditRecord): AuditRecord {
  * The insert of one record into the outbox, for the caller to run inside the transaction of the change it records
  * (IHE ITI TF-1 9.1: the event is audited when it happens; the outbox makes the record and the change one commit).
  */
-export function auditRecordInsert<DB extends AuditOutboxDatabase>(
-  db: AuditOutboxDb<DB>,
+export function auditRecordInsert(
+  db: AuditOutboxDb,
   record: AuditRecord,
 ): InsertQueryBuilder<AuditOutboxDatabase, "audit_outbox", InsertResult> {
   const checked = checkedAuditRecord(record);
-  const own = db as unknown as Kysely<AuditOutboxDatabase>;
+  const own = outboxOf(db);
   return own.insertInto("audit_outbox").values({ event_id: checked.eventId, record: JSON.stringify(checked) });
 }
 
 /** Writes one record now (in the caller's transaction when `db` is one). */
-export async function appendAuditRecord<DB extends AuditOutboxDatabase>(db: AuditOutboxDb<DB>, record: AuditRecord): Promise<void> {
+export async function appendAuditRecord(db: AuditOutboxDb, record: AuditRecord): Promise<void> {
   await auditRecordInsert(db, record).execute();
 }
 
 /** Rows waiting for delivery and rows set aside as invalid. */
-export async function countAuditOutbox<DB extends AuditOutboxDatabase>(db: AuditOutboxDb<DB>): Promise<{ pending: number; heldAside: number }> {
-  const own = db as unknown as Kysely<AuditOutboxDatabase>;
+export async function countAuditOutbox(db: AuditOutboxDb): Promise<{ pending: number; heldAside: number }> {
+  const own = outboxOf(db);
   const rows = await own
     .selectFrom("audit_outbox")
     .select(["held_aside", own.fn.countAll<string>().as("n")])

@@ -5,7 +5,8 @@ import type { Logger } from "../logging/logger.js";
 import type { AuditDelivery, AuditDeliveryResult } from "./audit-delivery.js";
 import type { AuditOutboxDatabase } from "./audit-outbox.table.js";
 
-export interface AuditRelayOptions<DB extends AuditOutboxDatabase> {
+/** `db`: the service's database, whose schema holds the outbox table (AuditOutboxDatabase). */
+export interface AuditRelayOptions<DB> {
   readonly db: Kysely<DB>;
   readonly delivery: AuditDelivery;
   readonly logger: Logger;
@@ -48,7 +49,7 @@ interface Row {
  * in the transaction that locked it. The deliveries are idempotent by eventId, so a crash between the delivery and
  * the commit only sends a row again.
  */
-export function createAuditRelay<DB extends AuditOutboxDatabase>(options: AuditRelayOptions<DB>): AuditRelay {
+export function createAuditRelay<DB>(options: AuditRelayOptions<DB>): AuditRelay {
   const db = options.db as unknown as Kysely<AuditOutboxDatabase>;
   const { delivery } = options;
   const log = options.logger.child({ component: "audit-relay", auditDelivery: delivery.kind });

@@ -1,5 +1,5 @@
 export { AUDIT_OUTBOX_TABLE, createAuditOutboxTable, dropAuditOutboxTable, type AuditOutboxDatabase, type AuditOutboxTable } from "./audit-outbox.table.js";
-export { appendAuditRecord, auditRecordInsert, checkedAuditRecord, countAuditOutbox } from "./audit-outbox.js";
+export { appendAuditRecord, auditRecordInsert, checkedAuditRecord, countAuditOutbox, type AuditOutboxDb } from "./audit-outbox.js";
 export { AuditOutboxError, type AuditOutboxErrorCode } from "./audit-outbox-error.js";
 export type { AuditDelivery, AuditDeliveryResult, InvalidAuditRecord } from "./audit-delivery.js";
 export { createQueueAuditDelivery, type QueueAuditDeliveryOptions } from "./queue-audit-delivery.js";
@@ -7,3 +7,4 @@ export { createHttpAuditDelivery, type HttpAuditDeliveryOptions } from "./http-a
 export { createAuditDelivery, type AuditDeliveryConfig } from "./create-audit-delivery.js";
 export { createAuditRelay, type AuditRelay, type AuditRelayOptions, type AuditRelayPass } from "./audit-relay.js";
 export { createMemoryAuditOutbox, type MemoryAuditOutbox, type MemoryAuditOutboxOptions } from "./memory-audit-outbox.js";
+export { auditPatientIds, auditRequestContextOf, type AuditRequestContext, type AuditRequestInput } from "./audit-request-context.js";

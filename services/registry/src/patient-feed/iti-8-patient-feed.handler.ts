@@ -1,7 +1,7 @@
-import { messageOf, type Logger } from "@opendsp/platform";
+import { appendAuditRecord, messageOf, type Logger } from "@opendsp/platform";
 import { randomBytes } from "node:crypto";
+import { failureOf, registryAuditor } from "../audit/registry-audit-record.js";
 import type { RegistryDeps } from "../registry-deps.js";
-import { appendAuditEvent } from "../storage/audit-outbox.repository.js";
 import { parseAdtMessage, type Hl7Header } from "./adt-message.parser.js";
 import { HL7_ERROR, feedError, type AckCode, type FeedError } from "./feed-result.types.js";
 import { buildAck } from "./hl7-ack.builder.js";
@@ -20,6 +20,14 @@ export interface FeedPeer {
  * Logs the control id, trigger and outcome only, never the identifiers.
  */
 export async function handlePatientFeedMessage(deps: RegistryDeps, payload: Buffer, peer: FeedPeer, log: Logger): Promise<Buffer> {
+  try {
+    return await handleMessage(deps, payload, peer, log);
+  } finally {
+    deps.auditWritten();
+  }
+}
+
+async function handleMessage(deps: RegistryDeps, payload: Buffer, peer: FeedPeer, log: Logger): Promise<Buffer> {
   const { text, charset } = decodeHl7(payload);
   const parsed = parseAdtMessage(text);
   if (!parsed.ok) {
@@ -58,11 +66,11 @@ export function rejectOversizedMessage(head: Buffer, maxBytes: number, log: Logg
 /** Applies the command; returns the reason when the registry refuses it (AE), undefined when applied (AA). */
 async function apply(deps: RegistryDeps, header: Hl7Header, command: FeedCommand, peer: FeedPeer): Promise<FeedError | undefined> {
   if (command.kind === "identity") {
-    const result = await recordPatientIdentity(deps.db, command.patientId, { reactivateMerged: false, audit: auditContext("ITI-8", header, peer) });
+    const result = await recordPatientIdentity(deps.db, command.patientId, { reactivateMerged: false, audit: auditContext(deps, header, peer) });
     if (result.ok) return undefined;
     return feedError("AE", HL7_ERROR.applicationInternalError, "The patient id was merged into another id; feed the surviving id", { segment: "PID", sequence: 1, field: 3 });
   }
-  const result = await mergePatients(deps.db, command.merges, auditContext("ITI-8-merge", header, peer));
+  const result = await mergePatients(deps.db, command.merges, auditContext(deps, header, peer));
   return result.ok ? undefined : mergeError(result, command.merges.indexOf(result.merge) + 1);
 }
 
@@ -79,17 +87,22 @@ function mergeError(failure: Extract<MergeResult, { ok: false }>, sequence: numb
   }
 }
 
-function auditContext(transaction: "ITI-8" | "ITI-8-merge", header: Hl7Header, peer: FeedPeer): AuditContext {
-  return {
-    transaction,
-    actor: { sourceAddress: peer.remoteAddress, messageId: header.controlId },
-    detail: {
-      messageType: `${header.messageType}^${header.triggerEvent}`,
-      messageControlId: header.controlId,
-      sendingApplication: header.sendingApplication,
-      sendingFacility: header.sendingFacility,
-    },
-  };
+/**
+ * ITI TF-2a 3.8.5.1: the source is MSH-3|MSH-4 at its network address, the destination MSH-5|MSH-6, the message id
+ * MSH-10; EventActionCode C for A01/A04/A05, U for A08/A40.
+ */
+function auditContext(deps: RegistryDeps, header: Hl7Header, peer: FeedPeer): AuditContext {
+  const bounded = (value: string): string | undefined => (value.length > 0 && value.length <= 256 ? value : undefined);
+  const source = bounded(`${header.sendingApplication}|${header.sendingFacility}`);
+  const destination = bounded(`${header.receivingApplication}|${header.receivingFacility}`);
+  const address = peer.remoteAddress === undefined ? undefined : bounded(peer.remoteAddress);
+  const messageId = bounded(header.controlId);
+  const auditor = registryAuditor(deps.config, {
+    client: { ...(source === undefined ? {} : { id: source }), ...(address === undefined ? {} : { networkAddress: address }) },
+    ...(destination === undefined ? {} : { destination: { endpoint: destination } }),
+    ...(messageId === undefined ? {} : { messageId }),
+  });
+  return { auditor, feedAction: ["A01", "A04", "A05"].includes(header.triggerEvent) ? "create" : "update" };
 }
 
 /** Logs the outcome (control id, trigger, codes: no identifiers) and builds the ACK. */
@@ -109,14 +122,18 @@ function answer(header: Hl7Header | undefined, error: FeedError | undefined, cha
 }
 
 async function auditRefusal(deps: RegistryDeps, header: Hl7Header, error: FeedError, peer: FeedPeer, log: Logger): Promise<void> {
-  const context = auditContext(header.triggerEvent === "A40" ? "ITI-8-merge" : "ITI-8", header, peer);
+  const context = auditContext(deps, header, peer);
   try {
-    await appendAuditEvent(deps.db, {
-      transaction: context.transaction,
-      outcome: "failure",
-      actor: context.actor,
-      detail: { ...context.detail, errorCode: error.condition.code, reason: error.text },
-    });
+    await appendAuditRecord(
+      deps.db,
+      context.auditor.record({
+        transaction: "ITI-8",
+        outcome: "serious-failure",
+        patientIds: [],
+        ...(context.feedAction === undefined ? {} : { feedAction: context.feedAction }),
+        failure: failureOf([`HL7_${error.condition.code}`]),
+      }),
+    );
   } catch (err) {
     log.error({ controlId: header.controlId, error: messageOf(err) }, "ITI-8: the audit row of a refused message could not be written");
   }

@@ -1,6 +1,7 @@
 import { createLogger } from "@opendsp/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findPatient } from "../storage/patient.repository.js";
+import { auditRecordsIn } from "../testing/audit-records.js";
 import { DATABASE_KINDS, startRegistry, type RegistryUnderTest } from "../testing/registry-harness.js";
 import { IHERED_CODES, adtA01, adtA04, adtA08, adtA40, domainId } from "./adt-message.fixtures.js";
 import { MllpTestClient, readAck } from "./mllp-client.testing.js";
@@ -19,7 +20,7 @@ describe.each(DATABASE_KINDS)("ITI-8 Patient Identity Feed over MLLP on %s", (ki
   beforeAll(async () => {
     registry = await startRegistry(kind, { codes: IHERED_CODES, env: { HL7_MLLP_PORT: "0" } });
     listener = await startPatientFeedListener(
-      { config: registry.config, db: registry.db, codes: IHERED_CODES },
+      { config: registry.config, db: registry.db, codes: IHERED_CODES, auditWritten: () => undefined },
       createLogger({ service: "registry", level: "silent" }),
     );
   });
@@ -36,8 +37,7 @@ describe.each(DATABASE_KINDS)("ITI-8 Patient Identity Feed over MLLP on %s", (ki
   }
 
   async function auditRows(controlId: string) {
-    const rows = await registry.db.selectFrom("audit_outbox").selectAll().execute();
-    return rows.filter((r) => (r.actor as { messageId?: string }).messageId === controlId);
+    return (await auditRecordsIn(registry.db)).filter((r) => r.messageId === controlId);
   }
 
   it("listens on a free port when HL7_MLLP_PORT is 0", () => {
@@ -58,8 +58,16 @@ describe.each(DATABASE_KINDS)("ITI-8 Patient Identity Feed over MLLP on %s", (ki
     expect(await findPatient(registry.db, local)).toBeUndefined();
     const audit = await auditRows("MSG0001");
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ transaction: "ITI-8", outcome: "success", patient_id: domainId(id) });
-    expect(audit[0]?.detail).toMatchObject({ result: "created", messageType: "ADT^A04", sendingApplication: "PAT_IDENTITY_X_REF_MGR_MISYS" });
+    // ITI TF-2a 3.8.5.1: source MSH-3|MSH-4, destination MSH-5|MSH-6, Create for A04.
+    expect(audit[0]).toMatchObject({
+      transaction: "ITI-8",
+      role: "registry",
+      outcome: "success",
+      patientIds: [domainId(id)],
+      feedAction: "create",
+      client: { id: "PAT_IDENTITY_X_REF_MGR_MISYS|ALLSCRIPTS", networkAddress: expect.stringMatching(/127\.0\.0\.1/) as unknown },
+      destination: { endpoint: "XDSb_REG|OPENDSP" },
+    });
   });
 
   it("A01 v2.5 then A08 on one connection: created then updated, ACKs in v2.5", async () => {
@@ -69,7 +77,7 @@ describe.each(DATABASE_KINDS)("ITI-8 Patient Identity Feed over MLLP on %s", (ki
     expect(first).toMatchObject({ ackCode: "AA", controlId: "MSG-A01" });
     expect(first.msh[11]).toBe("2.5");
     expect(readAck(await c.send(adtA08("MSG-A08", id, "2.5")))).toMatchObject({ ackCode: "AA", controlId: "MSG-A08" });
-    expect((await auditRows("MSG-A08"))[0]?.detail).toMatchObject({ result: "updated" });
+    expect((await auditRows("MSG-A08"))[0]).toMatchObject({ outcome: "success", feedAction: "update" });
     expect(await findPatient(registry.db, id)).toMatchObject({ status: "active" });
   });
 
@@ -80,7 +88,7 @@ describe.each(DATABASE_KINDS)("ITI-8 Patient Identity Feed over MLLP on %s", (ki
     expect(ack).toMatchObject({ ackCode: "AE", controlId: "MSG-NODOMAIN" });
     expect(ack.err?.[1]).toBe("PID^1^3^204&Unknown key identifier&HL70357");
     expect(await findPatient(registry.db, local)).toBeUndefined();
-    expect(await auditRows("MSG-NODOMAIN")).toEqual([expect.objectContaining({ transaction: "ITI-8", outcome: "failure", patient_id: null })]);
+    expect(await auditRows("MSG-NODOMAIN")).toEqual([expect.objectContaining({ transaction: "ITI-8", outcome: "serious-failure", patientIds: [] })]);
   });
 
   it("AR to an unsupported message type and trigger event", async () => {
@@ -162,8 +170,7 @@ describe.each(DATABASE_KINDS)("ITI-8 Patient Identity Feed over MLLP on %s", (ki
       expect(await findPatient(registry.db, subsumed)).toEqual({ patientId: subsumed, status: "merged", mergedInto: surviving });
       expect(await findPatient(registry.db, surviving)).toMatchObject({ status: "active" });
       const audit = await auditRows("M-MERGE");
-      expect(audit).toEqual([expect.objectContaining({ transaction: "ITI-8-merge", outcome: "success", patient_id: surviving })]);
-      expect(audit[0]?.detail).toMatchObject({ subsumedPatientId: subsumed, survivingCreated: false, reassigned: { documentEntries: 0, submissionSets: 0, folders: 0 } });
+      expect(audit).toEqual([expect.objectContaining({ transaction: "ITI-8", outcome: "success", feedAction: "update", patientIds: [surviving, subsumed] })]);
 
       // The same A40 again (a sender's retry) is harmless.
       expect(readAck(await c.send(adtA40("M-MERGE-AGAIN", surviving, subsumed))).ackCode).toBe("AA");
@@ -171,7 +178,7 @@ describe.each(DATABASE_KINDS)("ITI-8 Patient Identity Feed over MLLP on %s", (ki
       const refeed = readAck(await c.send(adtA08("M-REFEED", subsumed)));
       expect(refeed.ackCode).toBe("AE");
       expect(await findPatient(registry.db, subsumed)).toMatchObject({ status: "merged", mergedInto: surviving });
-      expect(await auditRows("M-REFEED")).toEqual([expect.objectContaining({ outcome: "failure" })]);
+      expect(await auditRows("M-REFEED")).toEqual([expect.objectContaining({ outcome: "serious-failure", failure: expect.objectContaining({ code: "REG_PATIENT_MERGED" }) as unknown })]);
     });
 
     it("creates an unknown surviving id", async () => {
@@ -181,7 +188,7 @@ describe.each(DATABASE_KINDS)("ITI-8 Patient Identity Feed over MLLP on %s", (ki
       await c.send(adtA04("M2-ADD", subsumed));
       expect(readAck(await c.send(adtA40("M2-MERGE", surviving, subsumed))).ackCode).toBe("AA");
       expect(await findPatient(registry.db, surviving)).toMatchObject({ status: "active" });
-      expect((await auditRows("M2-MERGE"))[0]?.detail).toMatchObject({ survivingCreated: true });
+      expect((await auditRows("M2-MERGE"))[0]).toMatchObject({ outcome: "success", patientIds: [surviving, subsumed] });
     });
 
     it("AE 204 on MRG when the subsumed id is unknown; AE when both ids are the same", async () => {
@@ -191,7 +198,7 @@ describe.each(DATABASE_KINDS)("ITI-8 Patient Identity Feed over MLLP on %s", (ki
       expect(unknown).toMatchObject({ ackCode: "AE", controlId: "M3-UNKNOWN" });
       expect(unknown.err?.[1]).toBe("MRG^1^1^204&Unknown key identifier&HL70357");
       expect(await findPatient(registry.db, surviving)).toBeUndefined();
-      expect(await auditRows("M3-UNKNOWN")).toEqual([expect.objectContaining({ transaction: "ITI-8-merge", outcome: "failure" })]);
+      expect(await auditRows("M3-UNKNOWN")).toEqual([expect.objectContaining({ transaction: "ITI-8", outcome: "serious-failure", feedAction: "update" })]);
 
       await c.send(adtA04("M3-ADD", surviving));
       expect(readAck(await c.send(adtA40("M3-SELF", surviving, surviving))).ackCode).toBe("AE");

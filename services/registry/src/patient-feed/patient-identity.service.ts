@@ -1,5 +1,6 @@
+import { appendAuditRecord } from "@opendsp/platform";
+import { failureOf, type RegistryAuditor } from "../audit/registry-audit-record.js";
 import type { RegistryDeps } from "../registry-deps.js";
-import { appendAuditEvent, type AuditActor, type AuditEvent } from "../storage/audit-outbox.repository.js";
 import {
   findPatient,
   insertPatientIfAbsent,
@@ -19,11 +20,18 @@ import type { MergeRequest } from "./iti-8-feed.command.js";
  * Callers check that ids are of the affinity domain first.
  */
 
+/**
+ * How a change of patient identity is recorded: as ITI-8 by the registry (ITI TF-2a 3.8.5.1), whether it came from
+ * the feed or from the admin API. `feedAction` is the request's (create for A01/A04/A05, update for A08/A40); a
+ * merge is always an update.
+ */
 export interface AuditContext {
-  readonly transaction: Extract<AuditEvent["transaction"], "ITI-8" | "ITI-8-merge" | "PATIENT-ADMIN">;
-  readonly actor: AuditActor;
-  /** Ids of the request (HL7 control id, sending application...), added to the audit row's detail. */
-  readonly detail: Readonly<Record<string, unknown>>;
+  readonly auditor: RegistryAuditor;
+  readonly feedAction?: "create" | "update" | undefined;
+}
+
+function feedActionOf(audit: AuditContext, result: "created" | "updated"): "create" | "update" {
+  return audit.feedAction ?? (result === "created" ? "create" : "update");
 }
 
 export type { PatientRecord, ReassignedCounts };
@@ -51,13 +59,16 @@ export async function recordPatientIdentity(
   return db.transaction().execute(async (tx): Promise<RecordPatientResult> => {
     const existing = await findPatient(tx, patientId, "update");
     if (existing?.status === "merged" && !options.reactivateMerged) {
-      await appendAuditEvent(tx, {
-        transaction: audit.transaction,
-        outcome: "failure",
-        patientId,
-        actor: audit.actor,
-        detail: { ...audit.detail, reason: "patient id was merged", mergedInto: existing.mergedInto },
-      });
+      await appendAuditRecord(
+        tx,
+        audit.auditor.record({
+          transaction: "ITI-8",
+          outcome: "serious-failure",
+          patientIds: [patientId],
+          feedAction: feedActionOf(audit, "updated"),
+          failure: failureOf(["REG_PATIENT_MERGED"]),
+        }),
+      );
       return { ok: false, reason: "merged", mergedInto: existing.mergedInto };
     }
     let result: "created" | "updated";
@@ -68,13 +79,10 @@ export async function recordPatientIdentity(
       // A concurrent feed of the same new id may have inserted it since the read: then this one is an update.
       result = (await insertPatientIfAbsent(tx, patientId)) ? "created" : "updated";
     }
-    await appendAuditEvent(tx, {
-      transaction: audit.transaction,
-      outcome: "success",
-      patientId,
-      actor: audit.actor,
-      detail: { ...audit.detail, result, ...(existing?.status === "merged" ? { reactivated: true, wasMergedInto: existing.mergedInto } : {}) },
-    });
+    await appendAuditRecord(
+      tx,
+      audit.auditor.record({ transaction: "ITI-8", outcome: "success", patientIds: [patientId], feedAction: feedActionOf(audit, result) }),
+    );
     return { ok: true, result, patient: { patientId, status: "active", mergedInto: null } };
   });
 }
@@ -148,13 +156,11 @@ export async function mergePatients(db: Db, merges: readonly MergeRequest[], aud
         const survivingCreated = surviving === undefined && (await insertPatientIfAbsent(tx, survivingId));
         const reassigned = await reassignPatientEntries(tx, subsumedId, survivingId);
         await markPatientMerged(tx, subsumedId, survivingId);
-        await appendAuditEvent(tx, {
-          transaction: audit.transaction,
-          outcome: "success",
-          patientId: survivingId,
-          actor: audit.actor,
-          detail: { ...audit.detail, operation: "merge", subsumedPatientId: subsumedId, survivingCreated, alreadyMerged, reassigned },
-        });
+        // ITI TF-2a 3.8.5.1: a merge (A40) is an update naming both the surviving and the subsumed patient.
+        await appendAuditRecord(
+          tx,
+          audit.auditor.record({ transaction: "ITI-8", outcome: "success", patientIds: [survivingId, subsumedId], feedAction: "update" }),
+        );
         outcomes.push({ survivingId, subsumedId, survivingCreated, alreadyMerged, reassigned });
       }
       return { ok: true, outcomes };
@@ -162,13 +168,16 @@ export async function mergePatients(db: Db, merges: readonly MergeRequest[], aud
   } catch (err) {
     if (!(err instanceof MergeRefused)) throw err;
     const { failure } = err;
-    await appendAuditEvent(db, {
-      transaction: audit.transaction,
-      outcome: "failure",
-      patientId: failure.merge.survivingId,
-      actor: audit.actor,
-      detail: { ...audit.detail, operation: "merge", subsumedPatientId: failure.merge.subsumedId, reason: failure.reason },
-    });
+    await appendAuditRecord(
+      db,
+      audit.auditor.record({
+        transaction: "ITI-8",
+        outcome: "serious-failure",
+        patientIds: [failure.merge.survivingId, failure.merge.subsumedId],
+        feedAction: "update",
+        failure: failureOf([`REG_MERGE_${failure.reason.toUpperCase().replaceAll("-", "_")}`]),
+      }),
+    );
     return failure;
   }
 }

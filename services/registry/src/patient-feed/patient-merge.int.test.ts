@@ -13,6 +13,8 @@ import { dischargeLetterEntry, registerRequestElement, submissionSetFor } from "
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listOf, metadataOf, quoted, slot, storedQuery } from "../domain/stored-query/stored-query.testing.js";
 import { findPatient } from "../storage/patient.repository.js";
+import { registryAuditor } from "../audit/registry-audit-record.js";
+import { auditRecordsIn } from "../testing/audit-records.js";
 import { DATABASE_KINDS, soapCall, startRegistry, type RegistryUnderTest } from "../testing/registry-harness.js";
 import { IHERED_CODES, adtA04, adtA40, domainId } from "./adt-message.fixtures.js";
 import { MllpTestClient, readAck } from "./mllp-client.testing.js";
@@ -37,7 +39,7 @@ describe.each(DATABASE_KINDS)("patient identity merge (ITI TF-2a 3.8.4.2.3) on %
 
   beforeAll(async () => {
     registry = await startRegistry(kind, { codes: IHERED_CODES, env: { HL7_MLLP_PORT: "0" } });
-    listener = await startPatientFeedListener({ config: registry.config, db: registry.db, codes: IHERED_CODES }, createLogger({ service: "registry", level: "silent" }));
+    listener = await startPatientFeedListener({ config: registry.config, db: registry.db, codes: IHERED_CODES, auditWritten: () => undefined }, createLogger({ service: "registry", level: "silent" }));
     client = await MllpTestClient.connect(listener.port);
   });
   afterAll(async () => {
@@ -85,10 +87,9 @@ describe.each(DATABASE_KINDS)("patient identity merge (ITI TF-2a 3.8.4.2.3) on %
     expect(de.metadata).toMatchObject({ sourcePatientId: "A-77231^^^&1.3.182.99.1&ISO", mimeType: "application/pdf" });
     expect(await findPatient(registry.db, subsumed)).toEqual({ patientId: subsumed, status: "merged", mergedInto: surviving });
 
-    const audit = await registry.db.selectFrom("audit_outbox").selectAll().where("transaction", "=", "ITI-8-merge").where("patient_id", "=", surviving).execute();
+    const audit = (await auditRecordsIn(registry.db)).filter((r) => r.transaction === "ITI-8" && r.patientIds[0] === surviving && r.patientIds[1] === subsumed);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ outcome: "success" });
-    expect(audit[0]?.detail).toMatchObject({ subsumedPatientId: subsumed, reassigned: { documentEntries: 1, submissionSets: 1, folders: 1 } });
+    expect(audit[0]).toMatchObject({ outcome: "success", feedAction: "update" });
   });
 
   it("after the merge ITI-18 FindDocuments by the surviving id returns the moved entries, by the subsumed id none", async () => {
@@ -146,7 +147,7 @@ describe.each(DATABASE_KINDS)("patient identity merge (ITI TF-2a 3.8.4.2.3) on %
         { survivingId: s1, subsumedId: o1 },
         { survivingId: s2, subsumedId: freshId() }, // unknown subsumed: the whole message is refused
       ],
-      { transaction: "ITI-8-merge", actor: {}, detail: {} },
+      { auditor: registryAuditor(registry.config, {}), feedAction: "update" },
     );
     expect(result).toMatchObject({ ok: false, reason: "unknown-subsumed" });
     expect(await findPatient(registry.db, o1)).toMatchObject({ status: "active" });

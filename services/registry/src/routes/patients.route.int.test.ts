@@ -1,7 +1,9 @@
+import { encodeActorHeader } from "@opendsp/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IHERED_CODES, domainId } from "../patient-feed/adt-message.fixtures.js";
 import { insertEntriesFor } from "../patient-feed/patient-entries.testing.js";
 import { findPatient } from "../storage/patient.repository.js";
+import { auditRecordsIn } from "../testing/audit-records.js";
 import { DATABASE_KINDS, startRegistry, type RegistryUnderTest } from "../testing/registry-harness.js";
 
 let counter = 0;
@@ -28,22 +30,27 @@ describe.each(DATABASE_KINDS)("patient admin API /api/patients on %s", (kind) =>
   }
 
   async function adminAudit(patientId: string) {
-    return registry.db.selectFrom("audit_outbox").selectAll().where("transaction", "=", "PATIENT-ADMIN").where("patient_id", "=", patientId).execute();
+    return (await auditRecordsIn(registry.db)).filter((r) => r.transaction === "ITI-8" && r.patientIds[0] === patientId);
   }
 
   it("PUT adds a patient (201), then updates it (200); each change has an audit row", async () => {
     const id = freshId();
-    const created = await registry.app.inject({ method: "PUT", url: url(id) });
+    const created = await registry.app.inject({
+      method: "PUT",
+      url: url(id),
+      headers: { "x-opendsp-actor": encodeActorHeader({ kind: "professional", id: "10001234567", roles: ["admin"] }) },
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toEqual({ patientId: id, status: "active", mergedInto: null });
     const updated = await registry.app.inject({ method: "PUT", url: url(id) });
     expect(updated.statusCode).toBe(200);
     expect(await findPatient(registry.db, id)).toMatchObject({ status: "active" });
     const audit = await adminAudit(id);
-    expect(audit.map((a) => [a.outcome, (a.detail as { result?: string }).result])).toEqual([
-      ["success", "created"],
-      ["success", "updated"],
+    expect(audit.map((a) => [a.outcome, a.feedAction])).toEqual([
+      ["success", "create"],
+      ["success", "update"],
     ]);
+    expect(audit[0]).toMatchObject({ role: "registry", requestor: { kind: "professional", id: "10001234567", roles: ["admin"] }, destination: { endpoint: expect.stringContaining("/api/patients/") as unknown } });
   });
 
   it("PUT refuses an id that is not a CX of the affinity domain (400 problem+json)", async () => {
@@ -84,8 +91,7 @@ describe.each(DATABASE_KINDS)("patient admin API /api/patients on %s", (kind) =>
     const merged = await registry.app.inject({ method: "GET", url: url(subsumed) });
     expect(merged.json()).toEqual({ patientId: subsumed, status: "merged", mergedInto: surviving });
     const audit = await adminAudit(surviving);
-    expect(audit.at(-1)).toMatchObject({ outcome: "success" });
-    expect(audit.at(-1)?.detail).toMatchObject({ operation: "merge", subsumedPatientId: subsumed, reassigned: { documentEntries: 2 } });
+    expect(audit.at(-1)).toMatchObject({ outcome: "success", feedAction: "update", patientIds: [surviving, subsumed] });
 
     // A repeated merge is harmless; a PUT of the subsumed id re-activates it on purpose (its entries stay moved).
     expect((await registry.app.inject({ method: "POST", url: "/api/patients/merge", payload: { survivingId: surviving, subsumedId: subsumed } })).json()).toMatchObject({
@@ -122,7 +128,7 @@ describe.each(DATABASE_KINDS)("patient admin API /api/patients on %s", (kind) =>
     expectProblem(await merge({ survivingId: c, subsumedId: b }), 409, "urn:opendsp:problem:merge-conflict");
     expect(await findPatient(registry.db, c)).toMatchObject({ status: "active" });
 
-    const failures = await registry.db.selectFrom("audit_outbox").selectAll().where("transaction", "=", "PATIENT-ADMIN").where("outcome", "=", "failure").execute();
+    const failures = (await auditRecordsIn(registry.db)).filter((r) => r.transaction === "ITI-8" && r.outcome === "serious-failure");
     expect(failures.length).toBeGreaterThanOrEqual(4);
   });
 

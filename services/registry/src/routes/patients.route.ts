@@ -1,3 +1,4 @@
+import { auditRequestContextOf } from "@opendsp/platform";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import Type, { type Static } from "typebox";
 import { isDomainPatientId } from "../patient-feed/affinity-patient-id.rules.js";
@@ -8,6 +9,7 @@ import {
   type AuditContext,
   type MergeFailureReason,
 } from "../patient-feed/patient-identity.service.js";
+import { registryAuditor } from "../audit/registry-audit-record.js";
 import type { RegistryDeps } from "../registry-deps.js";
 import { answerErrorsAsProblems, Problem, sendProblem } from "./problem-details.js";
 
@@ -65,6 +67,11 @@ export function registerPatientRoutes(app: FastifyInstance, deps: RegistryDeps):
   // An encapsulated scope, so its error handler (problem+json) applies to these routes only.
   void app.register((scope, _options, done) => {
     answerErrorsAsProblems(scope, "patient admin API", "The registry could not process the request; nothing was changed");
+    // Changes write audit records: the relay is woken once the answer is sent.
+    scope.addHook("onResponse", (_request, _reply, next) => {
+      deps.auditWritten();
+      next();
+    });
 
     // Add a patient id of the affinity domain (201), or update a known one (200; a merged id is re-activated).
     scope.put<{ Params: PatientParams }>(
@@ -79,7 +86,7 @@ export function registerPatientRoutes(app: FastifyInstance, deps: RegistryDeps):
       async (request, reply) => {
         const { patientId } = request.params;
         if (!isDomainPatientId(patientId, deps.codes)) return invalidPatientId(reply, "patientId");
-        const result = await recordPatientIdentity(deps.db, patientId, { reactivateMerged: true, audit: auditContext(request, "add-or-update") });
+        const result = await recordPatientIdentity(deps.db, patientId, { reactivateMerged: true, audit: auditContext(deps, request) });
         if (!result.ok) throw new Error("recordPatientIdentity refused a re-activation it was asked for");
         return reply.code(result.result === "created" ? 201 : 200).send(result.patient);
       },
@@ -115,7 +122,7 @@ export function registerPatientRoutes(app: FastifyInstance, deps: RegistryDeps):
         const { survivingId, subsumedId } = request.body;
         if (!isDomainPatientId(survivingId, deps.codes)) return invalidPatientId(reply, "survivingId");
         if (!isDomainPatientId(subsumedId, deps.codes)) return invalidPatientId(reply, "subsumedId");
-        const result = await mergePatients(deps.db, [{ survivingId, subsumedId }], auditContext(request, "merge"));
+        const result = await mergePatients(deps.db, [{ survivingId, subsumedId }], auditContext(deps, request));
         if (!result.ok) return mergeProblem(reply, result.reason);
         const [outcome] = result.outcomes;
         return reply.send(outcome);
@@ -125,8 +132,14 @@ export function registerPatientRoutes(app: FastifyInstance, deps: RegistryDeps):
   });
 }
 
-function auditContext(request: FastifyRequest, operation: string): AuditContext {
-  return { transaction: "PATIENT-ADMIN", actor: { sourceAddress: request.ip }, detail: { operation, requestId: request.id } };
+/** The admin API's changes are recorded as the registry's ITI-8, the caller named by the gateway's headers. */
+function auditContext(deps: RegistryDeps, request: FastifyRequest): AuditContext {
+  const { context, headerErrors } = auditRequestContextOf({
+    headers: { ...request.headers, "x-forwarded-for": request.headers["x-forwarded-for"] ?? request.ip },
+    path: request.url.split("?")[0] ?? request.url,
+  });
+  if (headerErrors.length > 0) request.log.warn({ code: "REG_AUDIT_HEADER_INVALID", errors: headerErrors }, "a gateway header is malformed; the audit record leaves it out");
+  return { auditor: registryAuditor(deps.config, context) };
 }
 
 function invalidPatientId(reply: FastifyReply, field: string): FastifyReply {

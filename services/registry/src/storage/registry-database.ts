@@ -1,3 +1,4 @@
+import type { AuditOutboxDatabase } from "@opendsp/platform";
 import type { ColumnType, Insertable, Selectable } from "kysely";
 
 /** Kysely types of the registry schema (migrations/2026-11-22T0400-registry-schema.ts). */
@@ -115,18 +116,7 @@ export interface AssociationTable {
   registered_at: Timestamp;
 }
 
-export interface AuditOutboxTable {
-  event_id: string;
-  occurred_at: Timestamp;
-  transaction: string;
-  outcome: "success" | "failure";
-  patient_id: string | null;
-  actor: Json<unknown>;
-  detail: Json<unknown>;
-  delivered_at: Timestamp | null;
-}
-
-export interface RegistryDatabase {
+export interface RegistryDatabase extends AuditOutboxDatabase {
   patient: PatientTable;
   submission_set: SubmissionSetTable;
   submission_set_author: AuthorTable;
@@ -137,7 +127,6 @@ export interface RegistryDatabase {
   folder: FolderTable;
   folder_code: FolderCodeTable;
   association: AssociationTable;
-  audit_outbox: AuditOutboxTable;
 }
 
 export type DocumentEntryRow = Selectable<DocumentEntryTable>;

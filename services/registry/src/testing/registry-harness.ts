@@ -38,7 +38,7 @@ export async function startRegistry(
   }
   await migrateToLatest(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS);
   const config = loadRegistryConfig({ HL7_MLLP_PORT: "-1", ...options.env });
-  const app = buildApp({ config, db: database.db, codes: options.codes }, createLogger({ service: "registry", level: "silent" }));
+  const app = buildApp({ config, db: database.db, codes: options.codes, auditWritten: () => undefined }, createLogger({ service: "registry", level: "silent" }));
   await app.ready();
   return {
     app,

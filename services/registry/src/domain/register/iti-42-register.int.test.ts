@@ -25,7 +25,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CODES_FILE } from "../../codes.js";
 import { upsertPatient } from "../../storage/patient.repository.js";
-import { DATABASE_KINDS, postSoap, soapCall, startRegistry, type RegistryUnderTest } from "../../testing/registry-harness.js";
+import { encodeActorHeader, encodeGrantHeader } from "@opendsp/platform";
+import { auditRecordsIn } from "../../testing/audit-records.js";
+import { DATABASE_KINDS, postSoap, soapCall, startRegistry, type ExtraHeaders, type RegistryUnderTest } from "../../testing/registry-harness.js";
 
 const SAMPLES = join(import.meta.dirname, "../../../../../test/fixtures/samples");
 const sampleElement = (path: string): XmlElement => parseXml(readFileSync(join(SAMPLES, path)));
@@ -56,8 +58,8 @@ describe.each(DATABASE_KINDS)("ITI-42 Register Document Set-b on %s", (kind) => 
     await upsertPatient(registry.db, patientId);
   }
 
-  async function register(body: XmlElement): Promise<RegistryResponse> {
-    const res = await soapCall(registry.app, ACTION.iti42.request, body);
+  async function register(body: XmlElement, headers: ExtraHeaders = {}): Promise<RegistryResponse> {
+    const res = await soapCall(registry.app, ACTION.iti42.request, body, headers);
     expect(res.status).toBe(200);
     expect(res.action).toBe(ACTION.iti42.response);
     return responseOf(res.body);
@@ -70,11 +72,16 @@ describe.each(DATABASE_KINDS)("ITI-42 Register Document Set-b on %s", (kind) => 
     return Number(row.n);
   }
 
-  it("registers a document, assigns UUIDs to symbolic ids, answers Success and writes one audit row", async () => {
+  it("registers a document, assigns UUIDs to symbolic ids, answers Success and writes one audit record", async () => {
     const patient = newPatient();
     await feed(patient);
     const entry = dischargeLetterEntry(patient);
-    const res = await register(registerRequestElement({ submissionSet: submissionSetFor(patient), documentEntries: [entry] }));
+    const submissionSet = submissionSetFor(patient);
+    const res = await register(registerRequestElement({ submissionSet, documentEntries: [entry] }), {
+      "x-opendsp-actor": encodeActorHeader({ kind: "system", id: "CN=source.example", organizationId: "1.2.250.1.71.4.2.2" }),
+      "x-opendsp-grant": encodeGrantHeader({ basis: "system", emergency: false }),
+      "x-forwarded-for": "10.1.2.3",
+    });
     expect(res.status).toBe(RESPONSE_STATUS.success);
     expect(res.errors).toEqual([]);
     const row = await registry.db.selectFrom("document_entry").selectAll().where("unique_id", "=", entry.uniqueId ?? "").executeTakeFirstOrThrow();
@@ -84,8 +91,23 @@ describe.each(DATABASE_KINDS)("ITI-42 Register Document Set-b on %s", (kind) => 
     expect(row.creation_time_key).toBe("20261119143000");
     const assoc = await registry.db.selectFrom("association").selectAll().where("target_uuid", "=", row.entry_uuid).executeTakeFirstOrThrow();
     expect(assoc.source_uuid).toBe(row.submission_set_uuid);
-    const audit = await registry.db.selectFrom("audit_outbox").selectAll().where("patient_id", "=", patient).execute();
-    expect(audit.map((a) => [a.transaction, a.outcome])).toEqual([["ITI-42", "success"]]);
+    const audit = (await auditRecordsIn(registry.db)).filter((r) => r.patientIds.includes(patient));
+    expect(audit).toEqual([
+      expect.objectContaining({
+        transaction: "ITI-42",
+        role: "registry",
+        outcome: "success",
+        auditSource: { id: "opendsp-registry", service: "registry" },
+        requestor: { kind: "system", id: "CN=source.example", organizationId: "1.2.250.1.71.4.2.2" },
+        grant: { basis: "system", emergency: false },
+        client: expect.objectContaining({ networkAddress: "10.1.2.3" }) as unknown,
+        destination: expect.objectContaining({ endpoint: "http://localhost/xds/registry" }) as unknown,
+        patientIds: [patient],
+        submissionSetUniqueId: submissionSet.uniqueId,
+        documents: [{ uniqueId: entry.uniqueId }],
+        messageId: expect.stringMatching(/^urn:uuid:/) as unknown,
+      }),
+    ]);
   });
 
   it("registers the dcm4chee port of NIST 12346 (fixed UUIDs, folders, RPLC) and deprecates the replaced entry", async () => {
@@ -111,8 +133,8 @@ describe.each(DATABASE_KINDS)("ITI-42 Register Document Set-b on %s", (kind) => 
     expect(codesOf(res)).toEqual(["XDSUnknownPatientId"]);
     expect(await count("document_entry", patient)).toBe(0);
     expect(await count("submission_set", patient)).toBe(0);
-    const audit = await registry.db.selectFrom("audit_outbox").select(["outcome", "detail"]).where("patient_id", "=", patient).execute();
-    expect(audit.map((a) => a.outcome)).toEqual(["failure"]);
+    const audit = (await auditRecordsIn(registry.db)).filter((r) => r.patientIds.includes(patient));
+    expect(audit.map((a) => [a.outcome, a.failure?.code])).toEqual([["serious-failure", "XDSUnknownPatientId"]]);
   });
 
   it("returns every metadata error at once with its location, and stores nothing", async () => {

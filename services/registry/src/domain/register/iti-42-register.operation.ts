@@ -1,6 +1,9 @@
 import { ACTION, parseSubmitObjectsRequest, writeRegistryResponse } from "@opendsp/ebxml";
 import type { Logger } from "@opendsp/platform";
 import type { SoapOperation } from "@opendsp/soap";
+import { REGISTRY_SOAP_PATH } from "../../registry-soap-path.js";
+import { registryAuditor } from "../../audit/registry-audit-record.js";
+import { soapAuditContext } from "../../audit/soap-audit-context.js";
 import type { RegistryDeps } from "../../registry-deps.js";
 import { refuseRegistration, registerSubmission } from "./register-submission.js";
 
@@ -8,12 +11,13 @@ import { refuseRegistration, registerSubmission } from "./register-submission.js
 export function createRegisterOperation(deps: RegistryDeps, log: Logger): SoapOperation {
   return {
     responseAction: ACTION.iti42.response,
-    async handle({ envelope }) {
-      const parsed = parseSubmitObjectsRequest(envelope.body);
-      const actor = { replyTo: envelope.addressing.replyTo, messageId: envelope.addressing.messageId };
+    async handle(request) {
+      const parsed = parseSubmitObjectsRequest(request.envelope.body);
+      const auditor = registryAuditor(deps.config, soapAuditContext(request, REGISTRY_SOAP_PATH, log));
       const response = parsed.ok
-        ? await registerSubmission(deps, parsed.value, actor, log)
-        : await refuseRegistration(deps, parsed.errors, undefined, actor, log);
+        ? await registerSubmission(deps, parsed.value, auditor, log)
+        : await refuseRegistration(deps, parsed.errors, undefined, auditor, log);
+      deps.auditWritten();
       return { body: writeRegistryResponse(response) };
     },
   };

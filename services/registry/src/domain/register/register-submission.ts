@@ -10,8 +10,8 @@ import {
   type SubmitObjectsRequest,
   type XdsError,
 } from "@opendsp/ebxml";
-import type { Logger } from "@opendsp/platform";
-import { appendAuditEvent, auditEventInsert, type AuditActor } from "../../storage/audit-outbox.repository.js";
+import { appendAuditRecord, auditRecordInsert, type Logger } from "@opendsp/platform";
+import { failureOf, type RegistryAuditor } from "../../audit/registry-audit-record.js";
 import { dtmKey } from "../../storage/dtm-key.js";
 import { documentStatusUpdate, folderTouchUpdate } from "../../storage/registry-lookup.repository.js";
 import { addSubmissionRows, emptyRows, rowInserts, runAsOneStatement } from "../../storage/submission.repository.js";
@@ -31,7 +31,7 @@ class Refused extends Error {}
 export async function registerSubmission(
   deps: RegistryDeps,
   request: SubmitObjectsRequest,
-  actor: AuditActor,
+  auditor: RegistryAuditor,
   log: Logger,
 ): Promise<RegistryResponse> {
   const { metadata, errors } = validateSubmission(request, { transaction: "ITI-42" });
@@ -45,7 +45,7 @@ export async function registerSubmission(
     }
   }
   const patientId = metadata.submissionSets[0]?.patientId;
-  if (hasErrors(problems.list)) return refuseRegistration(deps, problems.list, patientId, actor, log);
+  if (hasErrors(problems.list)) return refuseRegistration(deps, problems.list, patientId, auditor, log);
 
   const { metadata: withUuids, assigned } = assignEntryUuids(metadata);
   const newlyAssigned = new Set(assigned.values());
@@ -56,39 +56,37 @@ export async function registerSubmission(
       if (hasErrors(problems.list)) throw new Refused();
       const rows = emptyRows();
       addSubmissionRows(rows, plan.store);
-      const audit = auditEventInsert(tx, {
-        transaction: "ITI-42",
-        outcome: "success",
-        patientId,
-        actor,
-        detail: {
-          submissionSetUuid: plan.store.submissionSet.entryUuid,
+      // ITI TF-2b 3.42.5.1.2: the registry records the patient and the submission set; the entries are added for the access history.
+      const audit = auditRecordInsert(
+        tx,
+        auditor.record({
+          transaction: "ITI-42",
+          outcome: "success",
+          patientIds: [patientId],
           submissionSetUniqueId: plan.store.submissionSet.uniqueId,
-          documentEntries: plan.store.documentEntries.map((d) => ({ entryUuid: d.entryUuid, uniqueId: d.uniqueId })),
-          folders: plan.store.folders.map((f) => f.entryUuid),
-          deprecated: plan.deprecate,
-        },
-      });
+          documents: plan.store.documentEntries.flatMap((d) => (d.uniqueId === undefined ? [] : [{ uniqueId: d.uniqueId }])),
+        }),
+      );
       // Rows, deprecations, folder updates and the audit row travel as one statement (one round trip).
       await runAsOneStatement(tx, [
         ...rowInserts(tx, rows),
         ...(plan.deprecate.length ? [documentStatusUpdate(tx, plan.deprecate, OBJECT_STATUS.deprecated)] : []),
         ...(plan.touchFolders.length ? [folderTouchUpdate(tx, plan.touchFolders, now, dtmKey(now) ?? now)] : []),
-        audit.insert,
+        audit,
       ]);
       log.debug({ documents: plan.store.documentEntries.length, folders: plan.store.folders.length, deprecated: plan.deprecate.length }, "ITI-42 registered");
       return registryResponseOf(problems.list);
     });
   } catch (err) {
-    if (err instanceof Refused) return refuseRegistration(deps, problems.list, patientId, actor, log);
+    if (err instanceof Refused) return refuseRegistration(deps, problems.list, patientId, auditor, log);
     if (isUniqueViolation(err)) {
       // Two registrations raced for the same submission set or folder uniqueId; the other one won.
       problems.error("SubmissionSet", "a uniqueId of this submission was registered concurrently", "XDSDuplicateUniqueIdInRegistry");
-      return refuseRegistration(deps, problems.list, patientId, actor, log);
+      return refuseRegistration(deps, problems.list, patientId, auditor, log);
     }
     log.error({ err }, "ITI-42 failed");
     problems.error("", "the registry could not store the submission; nothing was registered", "XDSRegistryError");
-    return refuseRegistration(deps, problems.list, patientId, actor, log);
+    return refuseRegistration(deps, problems.list, patientId, auditor, log);
   }
 }
 
@@ -97,18 +95,15 @@ export async function refuseRegistration(
   deps: RegistryDeps,
   errors: readonly XdsError[],
   patientId: string | undefined,
-  actor: AuditActor,
+  auditor: RegistryAuditor,
   log: Logger,
 ): Promise<RegistryResponse> {
   log.info({ errors: errors.length, codes: [...new Set(errors.map((e) => e.errorCode))] }, "ITI-42 refused");
   try {
-    await appendAuditEvent(deps.db, {
-      transaction: "ITI-42",
-      outcome: "failure",
-      patientId,
-      actor,
-      detail: { errorCodes: [...new Set(errors.map((e) => e.errorCode))] },
-    });
+    await appendAuditRecord(
+      deps.db,
+      auditor.record({ transaction: "ITI-42", outcome: "serious-failure", patientIds: [patientId], failure: failureOf(errors.map((e) => e.errorCode)) }),
+    );
   } catch (err) {
     log.error({ err }, "ITI-42: the audit row of a refused submission could not be written");
   }

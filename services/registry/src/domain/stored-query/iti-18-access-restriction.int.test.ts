@@ -14,6 +14,7 @@ import { association, dischargeLetterEntry, freshOid, registerRequestElement, su
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertPatient } from "../../storage/patient.repository.js";
 import { ACCESS_HEADER, formatAccessHeader, type AccessRestriction } from "@opendsp/platform";
+import { auditRecordsIn } from "../../testing/audit-records.js";
 import { DATABASE_KINDS, soapCall, startRegistry, type RegistryUnderTest } from "../../testing/registry-harness.js";
 import { entryUuidOf, errorCodesOf, listOf, metadataOf, queryElement, quoted, slot, storedQuery } from "./stored-query.testing.js";
 
@@ -266,16 +267,15 @@ describe.each(DATABASE_KINDS)("ITI-18 under the gateway's access restriction (%s
       expect(res.fault?.reason).not.toContain(alice);
       expect(res.body).toBeUndefined();
     }
-    const rows = await registry.db.selectFrom("audit_outbox").select(["outcome", "detail"]).where("transaction", "=", "ITI-18").where("outcome", "=", "failure").execute();
-    const refusals = rows.filter((r) => JSON.stringify(r.detail).includes("REG_ACCESS_HEADER_INVALID"));
+    const refusals = (await auditRecordsIn(registry.db)).filter((r) => r.transaction === "ITI-18" && r.failure?.code === "REG_ACCESS_HEADER_INVALID");
     expect(refusals).toHaveLength(3);
-    expect(refusals[0]?.detail).toMatchObject({ queryId: STORED_QUERY.findDocuments, errorCodes: ["REG_ACCESS_HEADER_INVALID"] });
+    expect(refusals[0]).toMatchObject({ outcome: "serious-failure", query: { storedQueryId: STORED_QUERY.findDocuments } });
   });
 
-  it("the success audit row says the query ran restricted", async () => {
+  it("the success audit record of a restricted query names the patient and the query", async () => {
     await leafNames(STORED_QUERY.findDocuments, findDocuments(alice), hiddenD2);
-    const row = await registry.db.selectFrom("audit_outbox").select("detail").where("transaction", "=", "ITI-18").orderBy("occurred_at", "desc").limit(1).executeTakeFirstOrThrow();
-    expect(row.detail).toMatchObject({ queryName: "FindDocuments", resultCount: 3, restricted: true });
+    const record = (await auditRecordsIn(registry.db)).at(-1);
+    expect(record).toMatchObject({ transaction: "ITI-18", outcome: "success", patientIds: [alice], query: { storedQueryId: STORED_QUERY.findDocuments } });
   });
 });
 

@@ -13,6 +13,7 @@ import {
 import { dischargeLetterEntry, registerRequestElement, submissionSetFor } from "@opendsp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertPatient } from "../../storage/patient.repository.js";
+import { auditRecordsIn } from "../../testing/audit-records.js";
 import { DATABASE_KINDS, soapCall, startRegistry, type RegistryUnderTest } from "../../testing/registry-harness.js";
 import { countsOf, counts, entryUuidOf, errorCodesOf, listOf, quoted, slot, storedQuery } from "./stored-query.testing.js";
 
@@ -62,12 +63,11 @@ describe.each(DATABASE_KINDS)("ITI-18 errors and audit (%s)", (kind) => {
     await registry.close();
   });
 
-  /** The ITI-18 audit rows written while `run` ran. */
+  /** The ITI-18 audit records written while `run` ran. */
   async function auditOf(run: () => Promise<unknown>) {
-    const before = new Set((await registry.db.selectFrom("audit_outbox").select("event_id").execute()).map((r) => r.event_id));
+    const before = new Set((await auditRecordsIn(registry.db)).map((r) => r.eventId));
     await run();
-    const rows = await registry.db.selectFrom("audit_outbox").selectAll().where("transaction", "=", "ITI-18").execute();
-    return rows.filter((r) => !before.has(r.event_id));
+    return (await auditRecordsIn(registry.db)).filter((r) => r.transaction === "ITI-18" && !before.has(r.eventId));
   }
 
   it("an unknown query id is XDSUnknownStoredQuery in a Failure response with the response action, not a Fault", async () => {
@@ -164,27 +164,24 @@ describe.each(DATABASE_KINDS)("ITI-18 errors and audit (%s)", (kind) => {
     expect(countsOf(one)).toEqual(counts({ documentEntries: 2 }));
   });
 
-  it("writes one audit row per query: ids, counts and codes, the patient when known", async () => {
+  it("writes one audit record per query: the stored query and its request, codes, the patient when known", async () => {
     const found = await auditOf(() => storedQuery(registry.app, STORED_QUERY.findDocuments, findDocuments(alice), RETURN_TYPE.objectRef));
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({
-      outcome: "success",
-      patient_id: alice,
-      detail: { queryId: STORED_QUERY.findDocuments, queryName: "FindDocuments", returnType: "ObjectRef", resultCount: 2 },
-    });
+    expect(found[0]).toMatchObject({ transaction: "ITI-18", role: "registry", outcome: "success", patientIds: [alice], query: { storedQueryId: STORED_QUERY.findDocuments } });
+    // ITI TF-2a 3.18.5.1.2: the AdhocQueryRequest itself, base64.
+    expect(Buffer.from(found[0]?.query?.requestBase64 ?? "", "base64").toString("utf8")).toMatch(/AdhocQueryRequest[\s\S]*returnType="ObjectRef"/);
     const byId = await auditOf(() => storedQuery(registry.app, STORED_QUERY.getDocuments, [slot("$XDSDocumentEntryEntryUUID", listOf(bobDocs[0] ?? ""))]));
-    expect(byId.map((r) => [r.outcome, r.patient_id, (r.detail as { resultCount: number }).resultCount])).toEqual([["success", bob, 1]]);
+    expect(byId.map((r) => [r.outcome, r.patientIds])).toEqual([["success", [bob]]]);
 
     const refused = await auditOf(() => storedQuery(registry.app, STORED_QUERY.findDocuments, [slot("$XDSDocumentEntryStatus", APPROVED)]));
-    expect(refused.map((r) => [r.outcome, r.patient_id, r.detail])).toEqual([
-      ["failure", null, { queryId: STORED_QUERY.findDocuments, returnType: "LeafClass", errorCodes: ["XDSStoredQueryMissingParam"] }],
+    expect(refused.map((r) => [r.outcome, r.patientIds, r.query?.storedQueryId, r.failure?.code])).toEqual([
+      ["serious-failure", [], STORED_QUERY.findDocuments, "XDSStoredQueryMissingParam"],
     ]);
     const unknown = await auditOf(() => storedQuery(registry.app, "urn:uuid:unknown", []));
-    expect(unknown.map((r) => (r.detail as { errorCodes: string[] }).errorCodes)).toEqual([["XDSUnknownStoredQuery"]]);
+    expect(unknown.map((r) => r.failure?.code)).toEqual(["XDSUnknownStoredQuery"]);
     const mixed = await auditOf(() => storedQuery(registry.app, STORED_QUERY.getDocuments, [slot("$XDSDocumentEntryEntryUUID", listOf(aliceDocs[0] ?? "", bobDocs[0] ?? ""))]));
-    expect(mixed.map((r) => [r.outcome, r.patient_id, (r.detail as { errorCodes: string[] }).errorCodes])).toEqual([["failure", null, ["XDSResultNotSinglePatient"]]]);
-    const actor = found[0]?.actor as { messageId?: string };
-    expect(actor.messageId).toMatch(/^urn:uuid:/);
+    expect(mixed.map((r) => [r.outcome, r.patientIds, r.failure?.code])).toEqual([["serious-failure", [], "XDSResultNotSinglePatient"]]);
+    expect(found[0]?.messageId).toMatch(/^urn:uuid:/);
   });
 });
 
@@ -209,8 +206,8 @@ describe.each(DATABASE_KINDS)("ITI-18 XDSTooManyResults and homeCommunityId (%s)
     expectFailure(tooMany, ["XDSTooManyResults"]);
     const all = [slot("$patientId", quoted(small)), slot("$XDSDocumentEntryStatus", APPROVED), slot("$XDSSubmissionSetStatus", APPROVED), slot("$XDSFolderStatus", APPROVED)];
     expectFailure(await storedQuery(registry.app, STORED_QUERY.getAll, all), ["XDSTooManyResults"]);
-    const audit = await registry.db.selectFrom("audit_outbox").select(["outcome", "patient_id", "detail"]).where("transaction", "=", "ITI-18").where("outcome", "=", "failure").execute();
-    expect(audit.some((r) => r.patient_id === large && (r.detail as { errorCodes: string[] }).errorCodes.includes("XDSTooManyResults"))).toBe(true);
+    const audit = await auditRecordsIn(registry.db);
+    expect(audit.some((r) => r.transaction === "ITI-18" && r.patientIds.includes(large) && r.failure?.code === "XDSTooManyResults")).toBe(true);
   });
 
   it("ObjectRef: up to ten times REGISTRY_MAX_RESULTS references", async () => {

@@ -1,8 +1,10 @@
-import { ACTION, attribute, firstAdhocQuery, parseAdhocQueryRequest, writeAdhocQueryResponse, type XmlElement } from "@opendsp/ebxml";
+import { ACTION, attribute, firstAdhocQuery, parseAdhocQueryRequest, writeAdhocQueryResponse, writeXmlUtf8, type XmlElement } from "@opendsp/ebxml";
 import { ACCESS_HEADER, AccessHeaderError, parseAccessHeader, type AccessRestriction, type Logger } from "@opendsp/platform";
 import { SoapError, type SoapOperation, type SoapRequest } from "@opendsp/soap";
+import { registryAuditor, type RegistryAuditor } from "../../audit/registry-audit-record.js";
+import { soapAuditContext } from "../../audit/soap-audit-context.js";
 import type { RegistryDeps } from "../../registry-deps.js";
-import type { AuditActor } from "../../storage/audit-outbox.repository.js";
+import { REGISTRY_SOAP_PATH } from "../../registry-soap-path.js";
 import { auditRefusal, refuseQuery, runStoredQuery } from "./run-stored-query.js";
 
 /**
@@ -15,24 +17,39 @@ import { auditRefusal, refuseQuery, runStoredQuery } from "./run-stored-query.js
 export function createStoredQueryOperation(deps: RegistryDeps, log?: Logger): SoapOperation {
   return {
     responseAction: ACTION.iti18.response,
-    async handle({ envelope, httpHeaders }) {
-      const actor = { replyTo: envelope.addressing.replyTo, messageId: envelope.addressing.messageId };
-      const access = await accessOf(deps, httpHeaders, envelope.body, actor, log);
-      const parsed = parseAdhocQueryRequest(envelope.body, { metadataError: "XDSRegistryError" });
-      if (parsed.ok) return { body: writeAdhocQueryResponse(await runStoredQuery(deps, parsed.value, access, actor, log)) };
-      return { body: writeAdhocQueryResponse(await refuseQuery(deps, parsed.errors, { queryId: queryIdOf(envelope.body), returnType: "" }, actor, log)) };
+    async handle(request) {
+      const { envelope, httpHeaders } = request;
+      const auditor = registryAuditor(deps.config, soapAuditContext(request, REGISTRY_SOAP_PATH, log));
+      const requestBase64 = requestBase64Of(envelope.body);
+      try {
+        const access = await accessOf(deps, httpHeaders, envelope.body, auditor, requestBase64, log);
+        const parsed = parseAdhocQueryRequest(envelope.body, { metadataError: "XDSRegistryError" });
+        const response = parsed.ok
+          ? await runStoredQuery(deps, parsed.value, access, auditor, requestBase64, log)
+          : await refuseQuery(deps, parsed.errors, { queryId: queryIdOf(envelope.body), returnType: "" }, auditor, requestBase64, log);
+        return { body: writeAdhocQueryResponse(response) };
+      } finally {
+        deps.auditWritten();
+      }
     },
   };
 }
 
 /** The restriction of the request, or a SOAP Fault (Sender) when its header is malformed; the refusal is audited. */
-async function accessOf(deps: RegistryDeps, headers: SoapRequest["httpHeaders"], body: XmlElement, actor: AuditActor, log?: Logger): Promise<AccessRestriction | undefined> {
+async function accessOf(
+  deps: RegistryDeps,
+  headers: SoapRequest["httpHeaders"],
+  body: XmlElement,
+  auditor: RegistryAuditor,
+  requestBase64: string | undefined,
+  log?: Logger,
+): Promise<AccessRestriction | undefined> {
   try {
     return parseAccessHeader(headers[ACCESS_HEADER]);
   } catch (err) {
     if (!(err instanceof AccessHeaderError)) throw err;
     // The registry's own code in its audit rows, as before the header's reader was shared.
-    await auditRefusal(deps, ["REG_ACCESS_HEADER_INVALID"], { queryId: queryIdOf(body), returnType: "" }, actor, log);
+    await auditRefusal(deps, ["REG_ACCESS_HEADER_INVALID"], { queryId: queryIdOf(body), returnType: "" }, auditor, requestBase64, log);
     throw new SoapError("SOAP_HTTP_HEADER", `The access restriction is malformed: ${err.message}`, { faultCode: "Sender", cause: err });
   }
 }
@@ -41,4 +58,10 @@ async function accessOf(deps: RegistryDeps, headers: SoapRequest["httpHeaders"],
 function queryIdOf(body: XmlElement): string {
   const query = firstAdhocQuery(body);
   return (query && attribute(query, "id")) ?? "";
+}
+
+/** ITI TF-2a 3.18.5.1.2: the query participant object holds the AdhocQueryRequest, base64; left out past the record's bound. */
+function requestBase64Of(body: XmlElement): string | undefined {
+  const base64 = writeXmlUtf8(body).toString("base64");
+  return base64.length <= 262_144 ? base64 : undefined;
 }

@@ -1,6 +1,7 @@
+import type { AuditRecord } from "@opendsp/atna";
 import { RETURN_TYPE, xdsError, type AdhocQueryRequest, type OutgoingAdhocQueryResponse, type XdsError } from "@opendsp/ebxml";
-import type { Logger } from "@opendsp/platform";
-import { appendAuditEvent, type AuditActor } from "../../storage/audit-outbox.repository.js";
+import { appendAuditRecord, type Logger } from "@opendsp/platform";
+import { failureOf, type RegistryAuditor } from "../../audit/registry-audit-record.js";
 import type { RegistryDeps } from "../../registry-deps.js";
 import type { AccessRestriction, QueryDb } from "../../storage/query/query-filter.types.js";
 import { readQueryParameters } from "./query-parameters.js";
@@ -33,22 +34,23 @@ export async function runStoredQuery(
   deps: RegistryDeps,
   request: AdhocQueryRequest,
   access: AccessRestriction | undefined,
-  actor: AuditActor,
+  auditor: RegistryAuditor,
+  requestBase64: string | undefined,
   log?: Logger,
 ): Promise<OutgoingAdhocQueryResponse> {
   const queryId = request.query.id;
   const returnType = request.returnType;
   const definition = STORED_QUERIES.get(queryId);
   if (!definition) {
-    return refuseQuery(deps, [xdsError("XDSUnknownStoredQuery", `${queryId} is not a stored query of this registry`, queryId)], { queryId, returnType }, actor, log);
+    return refuseQuery(deps, [xdsError("XDSUnknownStoredQuery", `${queryId} is not a stored query of this registry`, queryId)], { queryId, returnType }, auditor, requestBase64, log);
   }
   if (returnType !== RETURN_TYPE.leafClass && returnType !== RETURN_TYPE.objectRef) {
     const error = xdsError("XDSRegistryError", `returnType ${returnType} is not supported: LeafClass or ObjectRef`, "ResponseOption");
-    return refuseQuery(deps, [error], { queryId, returnType }, actor, log);
+    return refuseQuery(deps, [error], { queryId, returnType }, auditor, requestBase64, log);
   }
   const read = readQueryParameters(request.query.slots, definition.params, definition.exactlyOne);
   const namedPatient = definition.patientParam && read.ok ? read.params.text(definition.patientParam) : undefined;
-  if (!read.ok) return refuseQuery(deps, read.errors, { queryId, returnType }, actor, log);
+  if (!read.ok) return refuseQuery(deps, read.errors, { queryId, returnType }, auditor, requestBase64, log);
 
   const max = deps.config.REGISTRY_MAX_RESULTS;
   const cap = returnType === RETURN_TYPE.leafClass ? max : max * OBJECT_REF_CAP_FACTOR;
@@ -65,18 +67,15 @@ export async function runStoredQuery(
       const errors = resultErrors(definition, found, cap);
       const patientId = namedPatient ?? singlePatientOf(found);
       if (errors.length > 0) {
-        await appendAuditEvent(tx, failureAudit({ queryId, returnType, patientId }, errors, actor));
+        await appendAuditRecord(tx, failureRecord(auditor, { queryId, returnType, patientId }, errors.map((e) => e.errorCode), requestBase64));
         log?.info({ query: definition.name, codes: errors.map((e) => e.errorCode) }, "ITI-18 refused");
         return failureResponse(errors);
       }
       const objects = await resultObjects(tx, found, returnType, home);
-      await appendAuditEvent(tx, {
-        transaction: "ITI-18",
-        outcome: "success",
-        patientId,
-        actor,
-        detail: { queryId, queryName: definition.name, returnType, resultCount: objects.length, restricted: access !== undefined },
-      });
+      await appendAuditRecord(
+        tx,
+        auditor.record({ transaction: "ITI-18", outcome: "success", patientIds: [patientId], query: queryOf(queryId, requestBase64) }),
+      );
       // debug: the SOAP endpoint already logs one line per request.
       log?.debug({ query: definition.name, returnType, results: objects.length }, "ITI-18 answered");
       return successResponse(objects);
@@ -84,7 +83,7 @@ export async function runStoredQuery(
   } catch (err) {
     log?.error({ err, query: definition.name }, "ITI-18 failed");
     const error = xdsError("XDSRegistryError", "the registry could not run the stored query", queryId);
-    return refuseQuery(deps, [error], { queryId, returnType, patientId: namedPatient }, actor, log);
+    return refuseQuery(deps, [error], { queryId, returnType, patientId: namedPatient }, auditor, requestBase64, log);
   }
 }
 
@@ -93,35 +92,45 @@ export async function refuseQuery(
   deps: RegistryDeps,
   errors: readonly XdsError[],
   audit: QueryAudit,
-  actor: AuditActor,
+  auditor: RegistryAuditor,
+  requestBase64: string | undefined,
   log?: Logger,
 ): Promise<OutgoingAdhocQueryResponse> {
-  await auditRefusal(deps, errors.map((e) => e.errorCode), audit, actor, log);
+  await auditRefusal(deps, errors.map((e) => e.errorCode), audit, auditor, requestBase64, log);
   return failureResponse(errors);
 }
 
 /** Records a refused request in its own audit row; the refusal is answered whether or not the row could be written. */
-export async function auditRefusal(deps: RegistryDeps, codes: readonly string[], audit: QueryAudit, actor: AuditActor, log?: Logger): Promise<void> {
+export async function auditRefusal(
+  deps: RegistryDeps,
+  codes: readonly string[],
+  audit: QueryAudit,
+  auditor: RegistryAuditor,
+  requestBase64: string | undefined,
+  log?: Logger,
+): Promise<void> {
   log?.info({ codes: [...new Set(codes)] }, "ITI-18 refused");
   try {
-    await appendAuditEvent(deps.db, failureAuditOf(audit, codes, actor));
+    await appendAuditRecord(deps.db, failureRecord(auditor, audit, codes, requestBase64));
   } catch (err) {
     log?.error({ err }, "ITI-18: the audit row of a refused query could not be written");
   }
 }
 
-function failureAudit(audit: QueryAudit, errors: readonly XdsError[], actor: AuditActor) {
-  return failureAuditOf(audit, errors.map((e) => e.errorCode), actor);
+function failureRecord(auditor: RegistryAuditor, audit: QueryAudit, codes: readonly string[], requestBase64: string | undefined): AuditRecord {
+  return auditor.record({
+    transaction: "ITI-18",
+    outcome: "serious-failure",
+    patientIds: [audit.patientId],
+    query: queryOf(audit.queryId, requestBase64),
+    failure: failureOf(codes),
+  });
 }
 
-function failureAuditOf(audit: QueryAudit, codes: readonly string[], actor: AuditActor) {
-  return {
-    transaction: "ITI-18" as const,
-    outcome: "failure" as const,
-    patientId: audit.patientId,
-    actor,
-    detail: { queryId: audit.queryId, returnType: audit.returnType, errorCodes: [...new Set(codes)] },
-  };
+/** The stored query participant object (ITI TF-2a 3.18.5.1.2); an unreadable request still names "unknown". */
+function queryOf(queryId: string, requestBase64: string | undefined): NonNullable<AuditRecord["query"]> {
+  const storedQueryId = queryId.length > 0 && queryId.length <= 256 ? queryId : "unknown";
+  return { storedQueryId, ...(requestBase64 === undefined ? {} : { requestBase64 }) };
 }
 
 /** Errors that depend on what was found: too many objects, or objects of several patients. */

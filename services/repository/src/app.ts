@@ -5,10 +5,10 @@ import type { FastifyInstance } from "fastify";
 import { createProvideAndRegisterOperation } from "./domain/provide-and-register/iti-41-provide-and-register.operation.js";
 import { createRetrieveOperation } from "./domain/retrieve/iti-43-retrieve.operation.js";
 import type { RepositoryDeps } from "./repository-deps.js";
+import { REPOSITORY_SOAP_PATH } from "./repository-soap-path.js";
 import { registerHealthRoute } from "./routes/health.route.js";
 
-/** The SOAP endpoint path; the gateway routes /xds/repository here. */
-export const REPOSITORY_SOAP_PATH = "/xds/repository";
+export { REPOSITORY_SOAP_PATH };
 
 /** Builds the repository's HTTP application; listening is server.ts's job, tests use `inject` or a real port. */
 export function buildApp(deps: RepositoryDeps, logger: Logger): FastifyInstance {

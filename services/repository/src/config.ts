@@ -1,3 +1,4 @@
+import { AUDIT_DELIVERY } from "@opendsp/atna";
 import { loadConfig } from "@opendsp/platform";
 import Type, { type Static } from "typebox";
 
@@ -27,10 +28,19 @@ export const RepositoryConfigSchema = Type.Object({
   /** Blobs written but never registered are removed after this many seconds (a crash between write and register). */
   REPOSITORY_ORPHAN_GRACE_SECONDS: Type.Integer({ default: 3600, minimum: 1 }),
   REPOSITORY_SWEEP_INTERVAL_SECONDS: Type.Integer({ default: 600, minimum: 1 }),
-  /** redis(s)://… runs the repository's jobs (the orphan sweeps) on BullMQ; absent: in-process. */
+  /**
+   * redis(s)://… runs the repository's jobs (the orphan sweeps) on BullMQ, and delivers its audit records as jobs on
+   * the audit service's queue; absent: jobs in-process, audit records through AUDIT_URL.
+   */
   REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://" })),
   /** Key prefix of those jobs in Redis; default opendsp:repository:<REPOSITORY_UNIQUE_ID>, shared by its replicas. */
   REPOSITORY_JOBS_PREFIX: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)*$" })),
+  /** Key prefix of the audit service's queue; it must match the audit service's. */
+  AUDIT_QUEUE_PREFIX: Type.String({ default: AUDIT_DELIVERY.queuePrefix, minLength: 1 }),
+  /** The audit service's base URL, for its HTTP intake when there is no Redis. Neither set: records wait in the outbox. */
+  AUDIT_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
+  /** AuditSourceID of the repository's audit records (DICOM PS3.15 A.5.2). */
+  REPOSITORY_AUDIT_SOURCE_ID: Type.String({ default: "opendsp-repository", minLength: 1, maxLength: 256 }),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
     { default: "info" },

@@ -8,4 +8,6 @@ export interface RepositoryDeps {
   readonly config: RepositoryConfig;
   readonly db: Kysely<RepositoryDatabase>;
   readonly blobs: BlobStore;
+  /** Called after a request wrote audit records, to wake the audit relay (a no-op without one). */
+  readonly auditWritten: () => void;
 }

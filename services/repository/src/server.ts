@@ -1,4 +1,18 @@
-import { AppError, createBlobStore, createJobQueue, createLogger, migrateToLatest, openDatabase, pendingMigrations, type Database, type JobQueue } from "@opendsp/platform";
+import {
+  AppError,
+  createAuditDelivery,
+  createAuditRelay,
+  createBlobStore,
+  createJobQueue,
+  createLogger,
+  migrateToLatest,
+  openDatabase,
+  pendingMigrations,
+  type AuditDelivery,
+  type AuditRelay,
+  type Database,
+  type JobQueue,
+} from "@opendsp/platform";
 import type { Kysely } from "kysely";
 import { join } from "node:path";
 import { REPOSITORY_MIGRATIONS } from "../migrations/index.js";
@@ -7,7 +21,7 @@ import { loadRepositoryConfig } from "./config.js";
 import { scheduleOrphanSweeps, startOrphanSweeper } from "./jobs/orphan-sweeper.job.js";
 import type { RepositoryDatabase } from "./storage/repository-database.js";
 
-/** Starts the repository: configuration, database and migrations, blob store, HTTP endpoint, orphan sweeper. */
+/** Starts the repository: configuration, database and migrations, blob store, audit relay, HTTP endpoint, orphan sweeper. */
 export async function startRepositoryServer(env: Readonly<Record<string, string | undefined>> = process.env) {
   const config = loadRepositoryConfig(env);
   const logger = createLogger({ service: "repository", level: config.LOG_LEVEL });
@@ -34,12 +48,16 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
     throw e;
   }
   logger.info({ database: database.kind, migrations: applied.length, blobs: config.S3_ENDPOINT ? "s3" : "folder" }, "repository storage ready");
-  const deps = { config, db: database.db, blobs };
+  let relay: AuditRelay | undefined;
+  const deps = { config, db: database.db, blobs, auditWritten: () => relay?.notify() };
   const app = buildApp(deps, logger);
   const sweeper = startOrphanSweeper(deps, logger);
   let jobs: JobQueue | undefined;
+  let delivery: AuditDelivery | undefined;
   let address: string;
   try {
+    delivery = await createAuditDelivery({ redisUrl: config.REDIS_URL, auditUrl: config.AUDIT_URL, queuePrefix: config.AUDIT_QUEUE_PREFIX, logger });
+    if (delivery) relay = createAuditRelay({ db: database.db, delivery, logger });
     // In-process jobs, or BullMQ when REDIS_URL is set; a start that fails here leaves nothing open behind it.
     jobs = await createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.REPOSITORY_JOBS_PREFIX ?? `opendsp:repository:${config.REPOSITORY_UNIQUE_ID}`, logger });
     address = await app.listen({ host: config.REPOSITORY_HOST, port: config.REPOSITORY_PORT });
@@ -47,6 +65,8 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
   } catch (e) {
     await jobs?.close();
     await app.close();
+    await relay?.close();
+    await delivery?.close();
     await database.close();
     throw e;
   }
@@ -59,6 +79,8 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
       await queue.close();
       await sweeper.stop();
       await app.close();
+      await relay?.close();
+      await delivery?.close();
       await database.close();
     },
   };

@@ -14,6 +14,8 @@ export interface StoredDocument {
   /** SHA-1 in lower-case hex, as computed while the document was streamed in. */
   readonly hash: string;
   readonly state: "pending" | "registered";
+  /** The DocumentEntry's patientId; undefined for documents stored before it was kept. */
+  readonly patientId: string | undefined;
 }
 
 export interface PendingDocument {
@@ -23,6 +25,7 @@ export interface PendingDocument {
   readonly size: number;
   readonly hash: string;
   readonly submissionSetUniqueId: string | undefined;
+  readonly patientId: string | undefined;
 }
 
 /**
@@ -42,6 +45,7 @@ export async function insertPending(db: RepositoryDb, documents: readonly Pendin
         hash: d.hash,
         state: "pending" as const,
         submission_set_unique_id: d.submissionSetUniqueId ?? null,
+        patient_id: d.patientId ?? null,
       })),
     )
     .execute();
@@ -83,7 +87,7 @@ export async function findByUniqueIds(db: RepositoryDb, documentUniqueIds: reado
   if (documentUniqueIds.length === 0) return [];
   const rows = await db
     .selectFrom("stored_document")
-    .select(["document_unique_id", "blob_key", "mime_type", "size", "hash", "state"])
+    .select(["document_unique_id", "blob_key", "mime_type", "size", "hash", "state", "patient_id"])
     .where("document_unique_id", "in", documentUniqueIds)
     .execute();
   return rows.map((r) => ({
@@ -93,6 +97,7 @@ export async function findByUniqueIds(db: RepositoryDb, documentUniqueIds: reado
     size: Number(r.size),
     hash: r.hash,
     state: r.state,
+    patientId: r.patient_id ?? undefined,
   }));
 }
 

@@ -81,7 +81,7 @@ export async function startRepository(options: {
       dataDir: blobDir ?? join(config.REPOSITORY_DATA_DIR, "blobs"),
     });
     await blobs.ensureReady();
-    const deps: RepositoryDeps = { config, db: database.db, blobs };
+    const deps: RepositoryDeps = { config, db: database.db, blobs, auditWritten: () => undefined };
     const app = buildApp(deps, createLogger({ service: "repository", level: config.LOG_LEVEL }));
     const address = await app.listen({ host: "127.0.0.1", port: 0 });
     const opened = database;

@@ -1,20 +1,39 @@
 import { ACTION, writeRegistryResponse } from "@opendsp/ebxml";
-import type { Logger } from "@opendsp/platform";
+import { appendAuditRecord, type Logger } from "@opendsp/platform";
 import type { SoapOperation } from "@opendsp/soap";
+import { outcomeOfStatus, repositoryAuditRecord, soapAuditContext } from "../../audit/repository-audit-record.js";
 import type { RepositoryDeps } from "../../repository-deps.js";
-import { provideAndRegister } from "./iti-41-provide-and-register.js";
+import { REPOSITORY_SOAP_PATH } from "../../repository-soap-path.js";
+import { newSubject, provideAndRegister } from "./iti-41-provide-and-register.js";
 
 /**
  * The ITI-41 SOAP operation of the repository endpoint. The answer is an rs:RegistryResponse with the ITI-41
  * response action; the endpoint sends it as MTOM when the request was MTOM and as simple SOAP otherwise
- * ("MTOM in, MTOM out", ITI TF-2x Appendix V).
+ * ("MTOM in, MTOM out", ITI TF-2x Appendix V). Every outcome is audited (ITI TF-2b 3.41.5.1.2) once it is known:
+ * the registry already holds an accepted submission, so a record that cannot be written is logged, not answered.
  */
 export function createProvideAndRegisterOperation(deps: RepositoryDeps, log: Logger): SoapOperation {
   const iti41 = log.child({ transaction: "ITI-41" });
   return {
     responseAction: ACTION.iti41.response,
     async handle(request) {
-      const response = await provideAndRegister(deps, iti41, request);
+      const context = soapAuditContext(request, REPOSITORY_SOAP_PATH, iti41);
+      const subject = newSubject();
+      const response = await provideAndRegister(deps, iti41, request, subject);
+      const record = repositoryAuditRecord(deps.config, context, {
+        transaction: "ITI-41",
+        outcome: outcomeOfStatus(response.status),
+        patientIds: [subject.patientId],
+        documents: subject.documentUniqueIds.map((uniqueId) => ({ uniqueId })),
+        submissionSetUniqueId: subject.submissionSetUniqueId,
+        failureCodes: response.errors.filter((e) => e.severity.endsWith(":Error")).map((e) => e.errorCode),
+      });
+      try {
+        await appendAuditRecord(deps.db, record);
+        deps.auditWritten();
+      } catch (err) {
+        iti41.error({ err, eventId: record.eventId }, "ITI-41: the audit record could not be written");
+      }
       return { body: writeRegistryResponse(response) };
     },
   };

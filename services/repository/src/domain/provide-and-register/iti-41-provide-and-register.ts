@@ -22,6 +22,17 @@ import { DocumentStoreError } from "./measured-blob-put.js";
 import { withRepositorySlots, type RepositorySlotValues } from "./repository-slots.js";
 import { storeDocuments, type DocumentToStore, type StoredBlob } from "./store-documents.js";
 
+/** What the submission is about, filled in as soon as the metadata is read, for its audit record. */
+export interface SubmissionSubject {
+  patientId: string | undefined;
+  submissionSetUniqueId: string | undefined;
+  documentUniqueIds: string[];
+}
+
+export function newSubject(): SubmissionSubject {
+  return { patientId: undefined, submissionSetUniqueId: undefined, documentUniqueIds: [] };
+}
+
 /**
  * Provide and Register Document Set-b (ITI-41), Document Repository side (ITI TF-2b 3.41.4.1.3), all or nothing:
  *
@@ -39,12 +50,15 @@ import { storeDocuments, type DocumentToStore, type StoredBlob } from "./store-d
  * Problems with the message become a Failure RegistryResponse; only a broken MTOM package (truncated, over a
  * limit) is thrown as a SoapError and answered with a SOAP Fault, after the blobs already written are removed.
  */
-export async function provideAndRegister(deps: RepositoryDeps, log: Logger, request: SoapRequest): Promise<RegistryResponse> {
+export async function provideAndRegister(deps: RepositoryDeps, log: Logger, request: SoapRequest, subject: SubmissionSubject = newSubject()): Promise<RegistryResponse> {
   const parsed = parseProvideAndRegisterRequest(request.envelope.body, { metadataError: "XDSRepositoryMetadataError" });
   if (!parsed.ok) return refuse(log, parsed.errors, "unreadable request");
   const pnr = parsed.value;
   const validation = validateProvideAndRegister(pnr);
   const entries = validation.metadata.documentEntries;
+  subject.patientId = validation.metadata.submissionSets[0]?.patientId;
+  subject.submissionSetUniqueId = validation.metadata.submissionSets[0]?.uniqueId;
+  subject.documentUniqueIds = entries.flatMap((de) => (de.uniqueId === undefined ? [] : [de.uniqueId]));
   const problems = [...parsed.warnings, ...validation.errors, ...checkRepositoryRules(entries, deps.config.REPOSITORY_UNIQUE_ID)];
   if (hasErrors(problems)) return refuse(log, problems, "invalid metadata");
   const warnings = problems;
@@ -119,6 +133,7 @@ export async function provideAndRegister(deps: RepositoryDeps, log: Logger, requ
     size: s.size,
     hash: s.hash,
     submissionSetUniqueId,
+    patientId: byId.get(s.entryId)?.patientId,
   }));
   try {
     await deps.db.transaction().execute((trx) => insertPending(trx, rows));

@@ -72,7 +72,7 @@ describe.each(["s3", "folder"] as const)("ITI-43 Retrieve Document Set from %s b
       dataDir: join(dataDir, "blobs"),
     });
     await blobs.ensureReady();
-    app = buildApp({ config, db: database.db, blobs }, createLogger({ service: "repository-test", level: "silent" }));
+    app = buildApp({ config, db: database.db, blobs, auditWritten: () => undefined }, createLogger({ service: "repository-test", level: "silent" }));
     const address = await app.listen({ host: "127.0.0.1", port: 0 });
     url = `${address}${REPOSITORY_SOAP_PATH}`;
   });

@@ -4,10 +4,13 @@ import {
   parseRetrieveDocumentSetRequest,
   registryResponseOf,
   writeRetrieveDocumentSetResponse,
+  xdsError,
 } from "@opendsp/ebxml";
-import { ACCESS_HEADER, AccessHeaderError, parseAccessHeader, type Logger } from "@opendsp/platform";
-import { SoapError, type SoapOperation, type SoapRequest } from "@opendsp/soap";
+import { ACCESS_HEADER, AccessHeaderError, appendAuditRecord, parseAccessHeader, type Logger } from "@opendsp/platform";
+import { SoapError, type MtomAttachmentSource, type SoapOperation, type SoapRequest } from "@opendsp/soap";
+import { outcomeOfStatus, repositoryAuditRecord, soapAuditContext } from "../../audit/repository-audit-record.js";
 import type { RepositoryDeps } from "../../repository-deps.js";
+import { REPOSITORY_SOAP_PATH } from "../../repository-soap-path.js";
 import { retrieveDocuments } from "./retrieve-documents.js";
 
 /**
@@ -26,15 +29,43 @@ import { retrieveDocuments } from "./retrieve-documents.js";
 export function createRetrieveOperation(deps: RepositoryDeps, log: Logger): SoapOperation {
   return {
     responseAction: ACTION.iti43.response,
-    async handle({ envelope, httpHeaders }) {
+    async handle(request) {
+      const { envelope, httpHeaders } = request;
       const hidden = hiddenDocumentsOf(httpHeaders);
+      const context = soapAuditContext(request, REPOSITORY_SOAP_PATH, log);
       const parsed = parseRetrieveDocumentSetRequest(envelope.body, { metadataError: "XDSRepositoryMetadataError" });
       if (!parsed.ok) {
         log.info({ errors: parsed.errors.length }, "ITI-43 request refused");
+        const record = repositoryAuditRecord(deps.config, context, {
+          transaction: "ITI-43",
+          outcome: "serious-failure",
+          patientIds: [],
+          documents: [],
+          failureCodes: parsed.errors.map((e) => e.errorCode),
+        });
+        await appendAuditRecord(deps.db, record).then(deps.auditWritten, (err: unknown) => log.error({ err, eventId: record.eventId }, "ITI-43: the audit record of a refused request could not be written"));
         const registryResponse = registryResponseOf(parsed.errors, RESPONSE_STATUS.failure);
         return { body: writeRetrieveDocumentSetResponse({ registryResponse, documentResponses: [] }) };
       }
-      const { response, attachments } = await retrieveDocuments(deps, parsed.value.documentRequests, log, hidden);
+      const { response, attachments, patientIds } = await retrieveDocuments(deps, parsed.value.documentRequests, log, hidden);
+      // ITI TF-2b 3.43.5.1.2: the export is audited with each document returned; unknown or hidden ones make it a failure.
+      const record = repositoryAuditRecord(deps.config, context, {
+        transaction: "ITI-43",
+        outcome: outcomeOfStatus(response.registryResponse.status),
+        patientIds,
+        documents: response.documentResponses.map((d) => ({ uniqueId: d.documentUniqueId, homeCommunityId: d.homeCommunityId })),
+        failureCodes: response.registryResponse.errors.map((e) => e.errorCode),
+      });
+      try {
+        await appendAuditRecord(deps.db, record);
+      } catch (err) {
+        // Nothing is served unaudited: the opened documents are closed and the request refused.
+        log.error({ err, eventId: record.eventId }, "ITI-43: the audit record could not be written; nothing is served");
+        closeAll(attachments);
+        const error = xdsError("XDSRepositoryError", "The repository cannot record the retrieval; nothing was served");
+        return { body: writeRetrieveDocumentSetResponse({ registryResponse: registryResponseOf([error], RESPONSE_STATUS.failure), documentResponses: [] }) };
+      }
+      deps.auditWritten();
       return { body: writeRetrieveDocumentSetResponse(response), attachments };
     },
   };
@@ -47,5 +78,12 @@ function hiddenDocumentsOf(headers: SoapRequest["httpHeaders"]): ReadonlySet<str
   } catch (err) {
     if (!(err instanceof AccessHeaderError)) throw err;
     throw new SoapError("SOAP_HTTP_HEADER", `The access restriction is malformed: ${err.message}`, { faultCode: "Sender", cause: err });
+  }
+}
+
+/** Streams opened for the answer that will not be sent. */
+function closeAll(attachments: readonly MtomAttachmentSource[]): void {
+  for (const attachment of attachments) {
+    if (typeof attachment.body === "object" && "destroy" in attachment.body) attachment.body.destroy();
   }
 }

@@ -18,6 +18,8 @@ import { findStoredDocuments, type StoredDocument } from "../../storage/stored-d
 export interface RetrieveResult {
   readonly response: RetrieveDocumentSetResponse;
   readonly attachments: readonly MtomAttachmentSource[];
+  /** The patients of the returned documents, as stored with them, for the audit record. */
+  readonly patientIds: readonly string[];
 }
 
 /**
@@ -83,7 +85,8 @@ export async function retrieveDocuments(
   const status = retrieveStatus(documentResponses.length, requests.length);
   // debug: the endpoint already logs one line per request, and a second one costs measurably at high rates.
   log.debug({ requested: requests.length, returned: documentResponses.length, errors: errors.length }, "ITI-43 retrieve");
-  return { response: { registryResponse: registryResponseOf(errors, status), documentResponses }, attachments };
+  const patientIds = [...new Set(documentResponses.flatMap((d) => registered.get(d.documentUniqueId)?.patientId ?? []))];
+  return { response: { registryResponse: registryResponseOf(errors, status), documentResponses }, attachments, patientIds };
 }
 
 /** ITI TF-2b 3.43.4.1.3: a document this repository does not hold, and likewise one the actor may not see. */

@@ -38,7 +38,7 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
     const applied = config.MIGRATE_ON_START ? await migrateToLatest(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS) : await requireMigratedSchema(database);
     logger.info({ database: database.kind, migrations: applied.length, codes: codes ? "affinity domain" : "open domain" }, "registry database ready");
     delivery = await createAuditDelivery({ redisUrl: config.REDIS_URL, auditUrl: config.AUDIT_URL, queuePrefix: config.AUDIT_QUEUE_PREFIX, logger });
-    if (delivery) relay = createAuditRelay({ db: database.db, delivery, logger });
+    if (delivery) relay = createAuditRelay({ db: database.db, databaseKind: database.kind, delivery, logger });
     app = buildApp(deps, logger);
     address = await app.listen({ host: config.REGISTRY_HOST, port: config.REGISTRY_PORT });
     feed = config.HL7_MLLP_PORT >= 0 ? await startPatientFeedListener(deps, logger) : undefined;

@@ -57,7 +57,7 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
   let address: string;
   try {
     delivery = await createAuditDelivery({ redisUrl: config.REDIS_URL, auditUrl: config.AUDIT_URL, queuePrefix: config.AUDIT_QUEUE_PREFIX, logger });
-    if (delivery) relay = createAuditRelay({ db: database.db, delivery, logger });
+    if (delivery) relay = createAuditRelay({ db: database.db, databaseKind: database.kind, delivery, logger });
     // In-process jobs, or BullMQ when REDIS_URL is set; a start that fails here leaves nothing open behind it.
     jobs = await createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.REPOSITORY_JOBS_PREFIX ?? `opendsp:repository:${config.REPOSITORY_UNIQUE_ID}`, logger });
     address = await app.listen({ host: config.REPOSITORY_HOST, port: config.REPOSITORY_PORT });

@@ -101,7 +101,7 @@ describe("queue audit delivery (Redis)", () => {
     await createAuditOutboxTable(database.db as Kysely<unknown>);
     const prefix = freshPrefix();
     const delivery = await createQueueAuditDelivery({ redisUrl: redis.url, queuePrefix: prefix, logger });
-    const relay = createAuditRelay({ db: database.db, delivery, logger, pollMs: 50, backoffMs: 100, maxBackoffMs: 400 });
+    const relay = createAuditRelay({ db: database.db, databaseKind: "pglite", delivery, logger, pollMs: 50, backoffMs: 100, maxBackoffMs: 400 });
     try {
       const first = auditRecordForTest();
       await appendAuditRecord(database.db, first);
@@ -160,7 +160,7 @@ describe("HTTP audit delivery", () => {
     const database = await openDatabase<AuditOutboxDatabase>({});
     await createAuditOutboxTable(database.db as Kysely<unknown>);
     const delivery = createHttpAuditDelivery({ auditUrl: `http://${proxy.host}:${proxy.port}`, logger, timeoutMs: 1000 });
-    const relay = createAuditRelay({ db: database.db, delivery, logger, pollMs: 50, backoffMs: 100, maxBackoffMs: 400 });
+    const relay = createAuditRelay({ db: database.db, databaseKind: "pglite", delivery, logger, pollMs: 50, backoffMs: 100, maxBackoffMs: 400 });
     try {
       proxy.cut();
       const records = Array.from({ length: 5 }, () => auditRecordForTest());

@@ -75,7 +75,7 @@ describe.each(["postgres", "pglite"] as const)("audit outbox and relay on %s", (
       for (const record of records) await appendAuditRecord(tx, record);
     });
     const delivery = recordingDelivery();
-    const relay = createAuditRelay({ db: database.db, delivery, logger, pollMs: 60_000, batchSize: 2 });
+    const relay = createAuditRelay({ db: database.db, databaseKind: kind, delivery, logger, pollMs: 60_000, batchSize: 2 });
     try {
       await waitFor(() => delivery.received.length === 3);
       expect(delivery.received.map((r) => r.eventId)).toEqual(records.map((r) => r.eventId));
@@ -96,7 +96,7 @@ describe.each(["postgres", "pglite"] as const)("audit outbox and relay on %s", (
       batch.some((r) => r.eventId === refused)
         ? { outcome: "invalid", invalid: [{ index: batch.findIndex((r) => r.eventId === refused), reason: "/requestor/id too long" }] }
         : { outcome: "delivered" };
-    const relay = createAuditRelay({ db: database.db, delivery, logger, pollMs: 60_000 });
+    const relay = createAuditRelay({ db: database.db, databaseKind: kind, delivery, logger, pollMs: 60_000 });
     try {
       await waitFor(() => delivery.received.length === 2);
       expect(delivery.received.map((r) => r.eventId)).toEqual([records[0]?.eventId, records[2]?.eventId]);
@@ -118,7 +118,7 @@ describe.each(["postgres", "pglite"] as const)("audit outbox and relay on %s", (
       calls++;
       return up ? { outcome: "delivered" } : { outcome: "unavailable", reason: "the audit intake answered 503" };
     };
-    const relay = createAuditRelay({ db: database.db, delivery, logger, pollMs: 20, backoffMs: 40, maxBackoffMs: 160 });
+    const relay = createAuditRelay({ db: database.db, databaseKind: kind, delivery, logger, pollMs: 20, backoffMs: 40, maxBackoffMs: 160 });
     try {
       const records = [auditRecordForTest(), auditRecordForTest()];
       for (const record of records) await appendAuditRecord(database.db, record);
@@ -145,7 +145,7 @@ describe.each(["postgres", "pglite"] as const)("audit outbox and relay on %s", (
   it("is woken by notify() long before its poll", async () => {
     await freshOutbox(database);
     const delivery = recordingDelivery();
-    const relay = createAuditRelay({ db: database.db, delivery, logger, pollMs: 60_000 });
+    const relay = createAuditRelay({ db: database.db, databaseKind: kind, delivery, logger, pollMs: 60_000 });
     try {
       await sleep(50);
       await appendAuditRecord(database.db, auditRecordForTest());

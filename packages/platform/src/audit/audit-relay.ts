@@ -1,5 +1,6 @@
 import { AUDIT_DELIVERY, parseAuditRecord, type AuditRecord } from "@opendsp/atna";
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely } from "kysely";
+import type { DatabaseKind } from "../db/database.js";
 import { messageOf } from "../errors/app-error.js";
 import type { Logger } from "../logging/logger.js";
 import type { AuditDelivery, AuditDeliveryResult } from "./audit-delivery.js";
@@ -8,6 +9,12 @@ import type { AuditOutboxDatabase } from "./audit-outbox.table.js";
 /** `db`: the service's database, whose schema holds the outbox table (AuditOutboxDatabase). */
 export interface AuditRelayOptions<DB> {
   readonly db: Kysely<DB>;
+  /**
+   * "postgres" (default): each batch is read and deleted in one transaction holding its rows (FOR UPDATE SKIP
+   * LOCKED), so replicas share the outbox. "pglite": one process owns the database and its single connection, so
+   * the rows are read without a lock and no transaction stays open while the delivery runs (requests would wait).
+   */
+  readonly databaseKind?: DatabaseKind;
   readonly delivery: AuditDelivery;
   readonly logger: Logger;
   /** How often the outbox is read when nothing wakes the relay. Default 500 ms. */
@@ -64,18 +71,12 @@ export function createAuditRelay<DB>(options: AuditRelayOptions<DB>): AuditRelay
   let running: Promise<void> | undefined;
   let wakeAgain = false;
 
-  const runOnce = (): Promise<AuditRelayPass> => db.transaction().execute((tx) => pass(tx));
+  const locking = (options.databaseKind ?? "postgres") === "postgres";
+  const runOnce = (): Promise<AuditRelayPass> => (locking ? db.transaction().execute((tx) => pass(tx)) : pass(db));
 
-  const pass = async (tx: Transaction<AuditOutboxDatabase>): Promise<AuditRelayPass> => {
-    const found = await tx
-      .selectFrom("audit_outbox")
-      .select(["event_id", "record"])
-      .where("held_aside", "=", false)
-      .orderBy("seq")
-      .limit(batchSize)
-      .forUpdate()
-      .skipLocked()
-      .execute();
+  const pass = async (tx: Kysely<AuditOutboxDatabase>): Promise<AuditRelayPass> => {
+    const pending = tx.selectFrom("audit_outbox").select(["event_id", "record"]).where("held_aside", "=", false).orderBy("seq").limit(batchSize);
+    const found = await (locking ? pending.forUpdate().skipLocked() : pending).execute();
     let rows: Row[] = found.map(readRow);
     let heldAside = 0;
     const setAside = async (aside: readonly { eventId: string; reason: string }[]): Promise<void> => {

@@ -1,6 +1,7 @@
-import { ACTION, writeRegistryResponse } from "@opendsp/ebxml";
+import type { AuditOutcome } from "@opendsp/atna";
+import { ACTION, ERROR_SEVERITY, writeRegistryResponse, type RegistryResponse } from "@opendsp/ebxml";
 import { appendAuditRecord, type Logger } from "@opendsp/platform";
-import type { SoapOperation } from "@opendsp/soap";
+import { SoapError, type SoapOperation } from "@opendsp/soap";
 import { outcomeOfStatus, repositoryAuditRecord, soapAuditContext } from "../../audit/repository-audit-record.js";
 import type { RepositoryDeps } from "../../repository-deps.js";
 import { REPOSITORY_SOAP_PATH } from "../../repository-soap-path.js";
@@ -19,21 +20,31 @@ export function createProvideAndRegisterOperation(deps: RepositoryDeps, log: Log
     async handle(request) {
       const context = soapAuditContext(request, REPOSITORY_SOAP_PATH, iti41);
       const subject = newSubject();
-      const response = await provideAndRegister(deps, iti41, request, subject);
-      const record = repositoryAuditRecord(deps.config, context, {
-        transaction: "ITI-41",
-        outcome: outcomeOfStatus(response.status),
-        patientIds: [subject.patientId],
-        documents: subject.documentUniqueIds.map((uniqueId) => ({ uniqueId })),
-        submissionSetUniqueId: subject.submissionSetUniqueId,
-        failureCodes: response.errors.filter((e) => e.severity.endsWith(":Error")).map((e) => e.errorCode),
-      });
+      const audit = async (outcome: AuditOutcome, failureCodes: readonly string[]): Promise<void> => {
+        const record = repositoryAuditRecord(deps.config, context, {
+          transaction: "ITI-41",
+          outcome,
+          patientIds: [subject.patientId],
+          documents: subject.documentUniqueIds.map((uniqueId) => ({ uniqueId })),
+          submissionSetUniqueId: subject.submissionSetUniqueId,
+          failureCodes,
+        });
+        try {
+          await appendAuditRecord(deps.db, record);
+          deps.auditWritten();
+        } catch (err) {
+          iti41.error({ err, eventId: record.eventId }, "ITI-41: the audit record could not be written");
+        }
+      };
+      let response: RegistryResponse;
       try {
-        await appendAuditRecord(deps.db, record);
-        deps.auditWritten();
+        response = await provideAndRegister(deps, iti41, request, subject);
       } catch (err) {
-        iti41.error({ err, eventId: record.eventId }, "ITI-41: the audit record could not be written");
+        // A broken MTOM package is answered with a SOAP Fault; it is audited as a failure all the same.
+        await audit("serious-failure", [err instanceof SoapError ? err.code : "REPO_ITI41_FAILED"]);
+        throw err;
       }
+      await audit(outcomeOfStatus(response.status), response.errors.filter((e) => e.severity === ERROR_SEVERITY.error).map((e) => e.errorCode));
       return { body: writeRegistryResponse(response) };
     },
   };

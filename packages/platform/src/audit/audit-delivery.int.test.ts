@@ -84,6 +84,20 @@ describe("queue audit delivery (Redis)", () => {
     }
   });
 
+  it("answers unavailable while Redis is down, and closes without waiting for it", { timeout: 20_000 }, async () => {
+    const redis = await startPrivateRedis();
+    const delivery = await createQueueAuditDelivery({ redisUrl: redis.url, queuePrefix: freshPrefix(), logger });
+    try {
+      await redis.stop();
+      expect(await delivery.deliver([auditRecordForTest()])).toMatchObject({ outcome: "unavailable" });
+      const started = Date.now();
+      await delivery.close();
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await redis.dispose();
+    }
+  });
+
   it("names an invalid record by its index and adds nothing of the batch", async () => {
     const prefix = freshPrefix();
     const delivery = await createQueueAuditDelivery({ redisUrl: REDIS_URL, queuePrefix: prefix, logger });

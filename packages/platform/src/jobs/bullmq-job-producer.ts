@@ -24,8 +24,8 @@ export interface ProducedJobKind extends StoredJobRetention {
 
 /**
  * Adds jobs to another service's BullMQ queue without running any: the jobs are stored exactly as that service's
- * createJobQueue stores its own (StoredJob), so its workers run them. One Redis connection; adding gives up after a
- * few reconnection attempts (JOB_QUEUE_UNAVAILABLE) rather than waiting for Redis.
+ * createJobQueue stores its own (StoredJob), so its workers run them. One Redis connection; adding is refused with
+ * JOB_QUEUE_UNAVAILABLE while it is not connected, and gives up after a few retries, rather than waiting for Redis.
  */
 export interface JobProducer {
   /** Adds one job; a job id the queue still holds is not added again (`added: false`). */
@@ -66,6 +66,8 @@ export async function createBullmqJobProducer(settings: BullmqJobProducerSetting
   return {
     async add(kind, payload, jobId) {
       if (closed) throw new JobQueueError("JOB_QUEUE_CLOSED", `the job producer of ${settings.prefix} is closed`);
+      // Not connected (Redis down, reconnecting): refused at once, the caller retries later, rather than waiting.
+      if (connection.status !== "ready") throw new JobQueueError("JOB_QUEUE_UNAVAILABLE", `Redis at ${where} is not connected (${connection.status})`);
       const queue = queueOf(kind);
       const json = serializeJobPayload(kind.name, payload);
       assertJobId(jobId);
@@ -81,9 +83,13 @@ export async function createBullmqJobProducer(settings: BullmqJobProducerSetting
     async close() {
       if (closed) return;
       closed = true;
+      // With Redis unreachable a graceful close would wait for it: the connection is dropped instead.
+      if (connection.status !== "ready") {
+        connection.disconnect();
+        return;
+      }
       await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
-      if (connection.status === "ready") await connection.quit().catch(() => connection.disconnect());
-      else connection.disconnect();
+      await connection.quit().catch(() => connection.disconnect());
     },
   };
 }

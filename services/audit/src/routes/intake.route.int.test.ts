@@ -1,5 +1,12 @@
 import { AUDIT_DELIVERY } from "@opendsp/atna";
+import { createInProcessJobQueue, createLogger, migrateToLatest, openDatabase } from "@opendsp/platform";
+import { createPostgresTestDatabase, startCuttableTcpProxy } from "@opendsp/testing";
+import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUDIT_MIGRATIONS } from "../../migrations/index.js";
+import { buildApp } from "../app.js";
+import { loadAuditConfig } from "../config.js";
+import type { AuditDatabase } from "../storage/audit-database.js";
 import { auditRecord } from "../testing/audit-record.builder.js";
 import { DATABASE_KINDS, startAudit, type AuditUnderTest } from "../testing/audit-harness.js";
 
@@ -51,5 +58,37 @@ describe.each(DATABASE_KINDS)("POST /internal/audit-events (AUDIT_DELIVERY witho
     const notBatch = await audit.call("POST", AUDIT_DELIVERY.intakePath, undefined, { record: auditRecord() });
     expect(notBatch.statusCode).toBe(400);
     expect(notBatch.json()).toMatchObject({ code: "AUDIT_INVALID_REQUEST" });
+  });
+});
+
+describe("POST /internal/audit-events while the audit database is down", () => {
+  it("answers 503 AUDIT_STORE_UNAVAILABLE, and stores the batch once the database is back", async () => {
+    const testDb = await createPostgresTestDatabase("opendsp_audit");
+    const target = new URL(testDb.url);
+    const proxy = await startCuttableTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const viaProxy = new URL(testDb.url);
+    viaProxy.host = `${proxy.host}:${proxy.port}`;
+    const database = await openDatabase<AuditDatabase>({ url: viaProxy.toString(), maxConnections: 2, onIdleConnectionError: () => undefined });
+    const logger = createLogger({ service: "audit", level: "silent" });
+    const jobQueue = createInProcessJobQueue({ prefix: "audit-test", logger });
+    const app = buildApp(loadAuditConfig({}), { db: database.db, jobQueue, now: () => new Date(), logger });
+    try {
+      await migrateToLatest(database.db as Kysely<unknown>, AUDIT_MIGRATIONS);
+      const records = [auditRecord(), auditRecord()];
+      proxy.cut();
+      const down = await app.inject({ method: "POST", url: AUDIT_DELIVERY.intakePath, payload: { records } });
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toMatchObject({ code: "AUDIT_STORE_UNAVAILABLE", status: 503 });
+      proxy.restore();
+      const back = await app.inject({ method: "POST", url: AUDIT_DELIVERY.intakePath, payload: { records } });
+      expect(back.json()).toEqual({ stored: 2, duplicates: 0 });
+    } finally {
+      proxy.restore();
+      await app.close();
+      await jobQueue.close();
+      await database.close();
+      await proxy.close();
+      await testDb.drop();
+    }
   });
 });

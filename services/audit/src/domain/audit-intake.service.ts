@@ -1,9 +1,10 @@
-import { AtnaError, parseAuditRecord, type AuditRecord } from "@opendsp/atna";
+import { AtnaError, type AuditRecord } from "@opendsp/atna";
 import type { Kysely } from "kysely";
 import type { AuditDatabase } from "../storage/audit-database.js";
 import { recordIntakeRefusals } from "../storage/intake-refusal.repository.js";
 import { AuditError } from "./audit-error.js";
 import { storeAuditRecords, type StoreOutcome } from "./audit-store.service.js";
+import { parseStorableRecord } from "./storable-record.js";
 
 export interface InvalidRecord {
   readonly index: number;
@@ -29,9 +30,9 @@ export async function takeIntakeBatch(db: Kysely<AuditDatabase>, records: readon
   const refused: { record: unknown; reason: string }[] = [];
   records.forEach((record, index) => {
     try {
-      valid.push(parseAuditRecord(record));
+      valid.push(parseStorableRecord(record));
     } catch (err) {
-      if (!(err instanceof AtnaError)) throw err;
+      if (!(err instanceof AtnaError) && !(err instanceof AuditError)) throw err;
       const reason = `${err.code}: ${err.message}`;
       invalid.push({ index, reason });
       refused.push({ record, reason });

@@ -86,17 +86,22 @@ describe("the record-audit-event job (AUDIT_DELIVERY with Redis) on BullMQ and P
   it("sends an invalid record to the dead letter at once, where the admin API lists it", async () => {
     const job = await startConsumer();
     const bad = { ...auditRecord(), outcome: "fine" };
+    const unstorable = auditRecord({ messageId: "urn:uuid:\u0000" });
     await job.add({ record: bad }, { jobId: bad.eventId });
-    const failed = await waitFor(() => queue?.listFailed() ?? Promise.resolve([]), (f) => f.length === 1);
-    expect(failed[0]).toMatchObject({ jobId: bad.eventId, attemptsMade: 1 });
-    expect(failed[0]?.reason).toMatch(/^ATNA_RECORD_INVALID/);
+    await job.add({ record: unstorable }, { jobId: unstorable.eventId });
+    const failed = await waitFor(() => queue?.listFailed() ?? Promise.resolve([]), (f) => f.length === 2);
+    const reasons = Object.fromEntries(failed.map((f) => [f.jobId, f]));
+    expect(reasons[bad.eventId]).toMatchObject({ attemptsMade: 1, reason: expect.stringMatching(/^ATNA_RECORD_INVALID/) as unknown });
+    expect(reasons[unstorable.eventId]).toMatchObject({ attemptsMade: 1, reason: expect.stringMatching(/^AUDIT_RECORD_NOT_STORABLE/) as unknown });
 
     const logger = createLogger({ service: "audit", level: "silent" });
     const app = buildApp(loadAuditConfig({}), { db: database.db, jobQueue: queue as JobQueue, now: () => new Date(), logger });
     try {
       const res = await app.inject({ method: "GET", url: "/api/audit/admin/dead-letter", headers: { "x-opendsp-actor": encodeActorHeader({ kind: "professional", id: "a-1", roles: ["auditor"] }) } });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toMatchObject({ failedJobs: [{ eventId: bad.eventId, attemptsMade: 1 }], refusedRecords: [] });
+      const listed = res.json<{ failedJobs: { eventId: string }[]; refusedRecords: unknown[] }>();
+      expect(listed.failedJobs.map((j) => j.eventId).sort()).toEqual([bad.eventId, unstorable.eventId].sort());
+      expect(listed.refusedRecords).toEqual([]);
       const refused = await app.inject({ method: "GET", url: "/api/audit/admin/dead-letter", headers: { "x-opendsp-actor": encodeActorHeader({ kind: "professional", id: "d-1", roles: ["doctor"] }) } });
       expect(refused.statusCode).toBe(403);
     } finally {

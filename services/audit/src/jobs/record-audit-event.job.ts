@@ -1,7 +1,9 @@
-import { AtnaError, AUDIT_DELIVERY, parseAuditRecord, type RecordAuditEventPayload } from "@opendsp/atna";
+import { AtnaError, AUDIT_DELIVERY, type RecordAuditEventPayload } from "@opendsp/atna";
 import { UnrecoverableJobError, type JobPayload, type JobQueue, type JobType } from "@opendsp/platform";
 import type { Kysely } from "kysely";
+import { AuditError } from "../domain/audit-error.js";
 import { storeAuditRecords } from "../domain/audit-store.service.js";
+import { parseStorableRecord } from "../domain/storable-record.js";
 import type { AuditDatabase } from "../storage/audit-database.js";
 
 /** The contract's payload; the request id of the platform's jobs may travel with it. */
@@ -29,9 +31,9 @@ export function defineRecordAuditEventJob(
     run: async (payload, context) => {
       let record;
       try {
-        record = parseAuditRecord(payload.record);
+        record = parseStorableRecord(payload.record);
       } catch (err) {
-        if (err instanceof AtnaError) throw new UnrecoverableJobError(`${err.code}: ${err.message}`, { cause: err });
+        if (err instanceof AtnaError || err instanceof AuditError) throw new UnrecoverableJobError(`${err.code}: ${err.message}`, { cause: err });
         throw err;
       }
       const outcome = await storeAuditRecords(deps.db, [record], deps.now());

@@ -81,6 +81,9 @@ describe.each(DATABASE_KINDS)("GET /api/audit/patients/{patientId}/accesses on %
     expect(emergency?.grant).toEqual({ basis: "emergency", emergency: true });
     expect((await audit.call("GET", url(TEST_PATIENT, "?transaction=ITI-99"), PATIENT)).statusCode).toBe(400);
     expect((await audit.call("GET", url(TEST_PATIENT, "?patient=x"), PATIENT)).statusCode).toBe(400);
+    const nul = await audit.call("GET", "/api/audit/patients/a%00b/accesses", AUDITOR);
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json()).toMatchObject({ code: "AUDIT_INVALID_REQUEST" });
   });
 
   it("lets the patient, their representative and auditors read; professionals get 403, no actor 401", async () => {

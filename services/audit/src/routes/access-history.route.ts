@@ -13,7 +13,7 @@ const Transaction = Type.Union(["ITI-18", "ITI-41", "ITI-42", "ITI-43", "ITI-8",
 const Outcome = Type.Union(["success", "minor-failure", "serious-failure", "major-failure"].map((o) => Type.Literal(o)));
 const DateTime = Type.String({ format: "date-time", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$" });
 
-const Params = Type.Object({ patientId: Type.String({ minLength: 1, maxLength: 256, description: "CX patient id (id^^^&OID&ISO), URL-encoded" }) });
+const Params = Type.Object({ patientId: Type.String({ minLength: 1, maxLength: 256, pattern: "^[^\\u0000-\\u001f]+$", description: "CX patient id (id^^^&OID&ISO), URL-encoded" }) });
 
 function historyQuery(settings: AuditSettings) {
   return Type.Object(

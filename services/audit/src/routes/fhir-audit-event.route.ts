@@ -17,7 +17,7 @@ const Many = Type.Union([Type.String({ minLength: 1, maxLength: 256 }), Type.Arr
 function searchQuery(settings: AuditSettings) {
   return Type.Object(
     {
-      patient: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: "The patient's CX id; required unless the actor is an auditor" })),
+      patient: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: "^[^\\u0000-\\u001f]+$", description: "The patient's CX id; required unless the actor is an auditor" })),
       date: Type.Optional(Many),
       outcome: Type.Optional(Many),
       subtype: Type.Optional(Many),

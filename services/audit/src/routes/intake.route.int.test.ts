@@ -51,6 +51,15 @@ describe.each(DATABASE_KINDS)("POST /internal/audit-events (AUDIT_DELIVERY witho
     expect(refused).toEqual(expect.arrayContaining([expect.objectContaining({ eventId: bad.eventId, timesRefused: 2 }), expect.objectContaining({ eventId: null, timesRefused: 1 })]));
   });
 
+  it("refuses a record whose text holds a NUL character as invalid, and keeps it for the dead letter", async () => {
+    const record = auditRecord({ requestor: { kind: "professional", id: "dr\u0000x" } });
+    const res = await audit.call("POST", AUDIT_DELIVERY.intakePath, undefined, { records: [record] });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: "AUDIT_INTAKE_INVALID", invalid: [{ index: 0, reason: expect.stringMatching(/^AUDIT_RECORD_NOT_STORABLE/) as unknown }] });
+    const deadLetter = (await audit.call("GET", "/api/audit/admin/dead-letter", AUDITOR)).json<{ refusedRecords: { eventId: string | null }[] }>();
+    expect(deadLetter.refusedRecords.map((r) => r.eventId)).toContain(record.eventId);
+  });
+
   it("answers 413 AUDIT_INTAKE_TOO_LARGE over AUDIT_INTAKE_MAX_BYTES and 400 for a body that is not a batch", async () => {
     const big = await audit.call("POST", AUDIT_DELIVERY.intakePath, undefined, { records: Array.from({ length: 60 }, () => auditRecord()) });
     expect(big.statusCode).toBe(413);

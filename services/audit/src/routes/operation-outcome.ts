@@ -19,6 +19,7 @@ const ISSUE_TYPE: Readonly<Record<ProblemCode, string>> = {
   AUDIT_INVALID_REQUEST: "invalid",
   AUDIT_INVALID_CURSOR: "invalid",
   AUDIT_INTAKE_INVALID: "invalid",
+  AUDIT_RECORD_NOT_STORABLE: "invalid",
   AUDIT_INTAKE_TOO_LARGE: "too-long",
   AUDIT_STORE_UNAVAILABLE: "transient",
   AUDIT_INTERNAL: "exception",

@@ -25,6 +25,7 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   AUDIT_INVALID_REQUEST: { status: 400, title: "Invalid request" },
   AUDIT_INVALID_CURSOR: { status: 400, title: "Invalid cursor" },
   AUDIT_INTAKE_INVALID: { status: 400, title: "Invalid audit records" },
+  AUDIT_RECORD_NOT_STORABLE: { status: 400, title: "Audit record not storable" },
   AUDIT_INTAKE_TOO_LARGE: { status: 413, title: "Intake request too large" },
   AUDIT_STORE_UNAVAILABLE: { status: 503, title: "Audit store unavailable" },
   AUDIT_INTERNAL: { status: 500, title: "Internal error" },

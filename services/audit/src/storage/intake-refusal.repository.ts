@@ -19,11 +19,12 @@ export interface StoredIntakeRefusal {
 export async function recordIntakeRefusals(db: Kysely<AuditDatabase>, refusals: readonly IntakeRefusal[], now: Date): Promise<void> {
   const rows = new Map(
     refusals.map((r) => {
-      const json = JSON.stringify(r.record) ?? "null";
+      // PostgreSQL keeps no NUL in text or jsonb; a refused record may hold one and must still be kept.
+      const json = (JSON.stringify(r.record) ?? "null").replace(/\\u0000/g, "\\ufffd");
       const eventId = (r.record as { eventId?: unknown } | null)?.eventId;
       return [
         createHash("sha256").update(json).digest("hex"),
-        { json, reason: r.reason, eventId: typeof eventId === "string" ? eventId.slice(0, 256) : null },
+        { json, reason: r.reason, eventId: typeof eventId === "string" ? eventId.slice(0, 256).replaceAll("\0", "\ufffd") : null },
       ];
     }),
   );

@@ -4,7 +4,8 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AUDIT_DELIVERY } from "@opendsp/atna";
-import { encodeActorHeader, removeJobQueueData } from "@opendsp/platform";
+import { encodeActorHeader, openDatabase, removeJobQueueData } from "@opendsp/platform";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAuditConfig } from "./config.js";
 import { startAuditServer } from "./server.js";
@@ -35,11 +36,21 @@ describe("startAuditServer", () => {
     const history = `/api/audit/patients/${encodeURIComponent(TEST_PATIENT)}/accesses`;
     const patient = { "x-opendsp-actor": encodeActorHeader({ kind: "patient", id: TEST_PATIENT }) };
 
-    const first = await startAuditServer(loadAuditConfig(env));
+    const first = await startAuditServer(loadAuditConfig(env), { now: () => new Date("2026-12-06T02:00:00Z") });
     expect(await (await fetch(`${first.address}/health`)).json()).toEqual({ status: "ok", database: "ok" });
     const posted = await fetch(`${first.address}${AUDIT_DELIVERY.intakePath}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ records: [record] }) });
     expect(await posted.json()).toEqual({ stored: 1, duplicates: 0 });
     await first.close();
+
+    // The partitions of this month and the three after it were created at start.
+    const database = await openDatabase({ dataDir });
+    try {
+      const partitions = await sql<{ name: string }>`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'audit_event'::regclass ORDER BY 1`.execute(database.db);
+      expect(partitions.rows.map((r) => r.name)).toEqual(["audit_event_default", "audit_event_y2026m12", "audit_event_y2027m01", "audit_event_y2027m02", "audit_event_y2027m03"]);
+    } finally {
+      await database.close();
+    }
 
     const taken = await holdPort();
     try {

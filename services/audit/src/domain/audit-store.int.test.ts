@@ -40,6 +40,13 @@ describe.each(DATABASE_KINDS)("audit store on %s", (kind) => {
     expect(await storeAuditRecords(database.db, [record, record], NOW)).toEqual({ stored: 1, duplicates: 1 });
   });
 
+  it("stores a record delivered to several stores at once exactly once", async () => {
+    const record = auditRecord();
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => storeAuditRecords(database.db, [record], NOW)));
+    expect(outcomes.reduce((n, o) => n + o.stored, 0)).toBe(1);
+    expect(outcomes.reduce((n, o) => n + o.duplicates, 0)).toBe(4);
+  });
+
   it("places events in their month's partition, and outside the created months in the DEFAULT partition", async () => {
     const december = auditRecord({ occurredAt: "2026-12-31T23:30:00-01:00" });
     const later = auditRecord({ occurredAt: "2099-01-15T10:00:00Z" });

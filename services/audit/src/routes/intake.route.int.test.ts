@@ -64,6 +64,9 @@ describe.each(DATABASE_KINDS)("POST /internal/audit-events (AUDIT_DELIVERY witho
     const big = await audit.call("POST", AUDIT_DELIVERY.intakePath, undefined, { records: Array.from({ length: 60 }, () => auditRecord()) });
     expect(big.statusCode).toBe(413);
     expect(big.json()).toMatchObject({ code: "AUDIT_INTAKE_TOO_LARGE" });
+    const tooMany = await audit.call("POST", AUDIT_DELIVERY.intakePath, undefined, { records: Array.from({ length: AUDIT_DELIVERY.maxBatch + 1 }, () => ({})) });
+    expect(tooMany.statusCode).toBe(413);
+    expect(tooMany.json()).toMatchObject({ code: "AUDIT_INTAKE_TOO_LARGE" });
     const notBatch = await audit.call("POST", AUDIT_DELIVERY.intakePath, undefined, { record: auditRecord() });
     expect(notBatch.statusCode).toBe(400);
     expect(notBatch.json()).toMatchObject({ code: "AUDIT_INVALID_REQUEST" });

@@ -16,6 +16,8 @@ export interface PartitionOutcome {
 }
 
 const DUPLICATE_TABLE = "42P07";
+/** Two sessions creating the same table at once: the loser trips over the catalog's unique index instead. */
+const UNIQUE_VIOLATION = "23505";
 /** "updated partition constraint for default partition would be violated". */
 const CHECK_VIOLATION = "23514";
 
@@ -43,7 +45,7 @@ export async function ensureMonthlyPartitions(db: Kysely<AuditDatabase>, now: Da
       created.push(name);
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (code === DUPLICATE_TABLE) continue;
+      if (code === DUPLICATE_TABLE || code === UNIQUE_VIOLATION) continue;
       if (code === CHECK_VIOLATION) {
         skipped.push(name);
         continue;

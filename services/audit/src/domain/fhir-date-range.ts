@@ -9,6 +9,18 @@ export interface DateRange {
 // FHIR R4 3.1.1.4.1 (date): YYYY, YYYY-MM, YYYY-MM-DD or a dateTime; the value stands for the whole period it names.
 const DATE_PARAM = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
+/** Whether each part of the value is in its range (Date.UTC would roll month 13 over into the next year). */
+function partsInRange(match: RegExpExecArray): boolean {
+  const [, , y, mo, d, h, mi, s] = match;
+  const month = Number(mo ?? "1");
+  const daysInMonth = new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
+  return (
+    month >= 1 && month <= 12 &&
+    Number(d ?? "1") >= 1 && Number(d ?? "1") <= daysInMonth &&
+    Number(h ?? "0") <= 23 && Number(mi ?? "0") <= 59 && Number(s ?? "0") <= 59
+  );
+}
+
 /** The period one date value names: its start and the start of the next period of the same precision. */
 function periodOf(match: RegExpExecArray): { start: Date; end: Date } {
   const [, , y, mo, d, h, mi, s, frac, zone] = match;
@@ -38,6 +50,7 @@ export function dateRangeOf(values: readonly string[]): DateRange {
   for (const value of values) {
     const match = DATE_PARAM.exec(value);
     if (match === null) throw new AuditError("AUDIT_INVALID_REQUEST", "date must be [prefix]YYYY[-MM[-DD[Thh:mm[:ss[.fff]][zone]]]]");
+    if (!partsInRange(match)) throw new AuditError("AUDIT_INVALID_REQUEST", "date is not a valid date");
     const { start, end } = periodOf(match);
     if (Number.isNaN(start.getTime())) throw new AuditError("AUDIT_INVALID_REQUEST", "date is not a valid date");
     switch (match[1] ?? "eq") {

@@ -81,6 +81,10 @@ describe.each(DATABASE_KINDS)("GET /api/audit/patients/{patientId}/accesses on %
     expect(emergency?.grant).toEqual({ basis: "emergency", emergency: true });
     expect((await audit.call("GET", url(TEST_PATIENT, "?transaction=ITI-99"), PATIENT)).statusCode).toBe(400);
     expect((await audit.call("GET", url(TEST_PATIENT, "?patient=x"), PATIENT)).statusCode).toBe(400);
+    for (const from of ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-12-05T10:00:00"]) {
+      const res = await audit.call("GET", url(TEST_PATIENT, `?from=${from}`), PATIENT);
+      expect(res.json(), from).toMatchObject({ code: "AUDIT_INVALID_REQUEST", status: 400 });
+    }
     const nul = await audit.call("GET", "/api/audit/patients/a%00b/accesses", AUDITOR);
     expect(nul.statusCode).toBe(400);
     expect(nul.json()).toMatchObject({ code: "AUDIT_INVALID_REQUEST" });

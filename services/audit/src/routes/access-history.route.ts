@@ -3,6 +3,7 @@ import Type, { type Static } from "typebox";
 import type { AuditDeps, AuditSettings } from "../audit-deps.js";
 import { accessHistoryEntryOf } from "../domain/access-history.js";
 import { AuditError } from "../domain/audit-error.js";
+import { instantOf } from "../domain/instant.js";
 import { searchAuditRecords } from "../domain/audit-search.service.js";
 import { authorizeHistoryRead } from "../domain/authorize-audit-read.js";
 import { auditorRolesOf } from "../config.js";
@@ -79,8 +80,8 @@ export function registerAccessHistoryRoute(app: FastifyInstance, deps: AuditDeps
         deps.db,
         {
           patientId,
-          from: q.from === undefined ? undefined : new Date(q.from),
-          to: q.to === undefined ? undefined : new Date(q.to),
+          from: q.from === undefined ? undefined : instantOf(q.from, "from"),
+          to: q.to === undefined ? undefined : instantOf(q.to, "to"),
           transactions: q.transaction === undefined ? undefined : [q.transaction],
           outcomes: q.outcome === undefined ? undefined : [q.outcome],
           emergency: q.emergency,

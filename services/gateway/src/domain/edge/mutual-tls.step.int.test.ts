@@ -64,7 +64,7 @@ async function decide(socket: TLSSocket, clientCert: "required" | "optional", tr
 describe("edge step mutual-tls", () => {
   it("refuses a certificate matched by two entries (one by subject, one by fingerprint) as ambiguous", async () => {
     const { decision, attributes } = await decide(await serverSocketFor(pki.laboratory), "optional");
-    expect(decision).toEqual({ kind: "refuse", fault: { code: "Sender", reason: "The client certificate matches more than one registered system" }, reason: "ambiguous system" });
+    expect(decision).toEqual({ kind: "refuse", fault: { code: "Sender", reason: "The client certificate matches more than one registered system" }, code: "GW_AMBIGUOUS_SYSTEM", reason: "ambiguous system" });
     expect(systemOf(attributes)).toBeUndefined();
   });
 

@@ -63,10 +63,11 @@ function decide(caller: Caller, request: EdgeRequest, clientCert: "required" | "
       return refuse("GW_AMBIGUOUS_SYSTEM", "The client certificate matches more than one registered system", "ambiguous system");
     case "known": {
       const { system } = caller;
+      // Set before the transaction check: a refused system is still the requestor its audit record names.
+      request.attributes.set(SYSTEM_ATTRIBUTE, identityOf(system));
       if (system.transactions !== undefined && !system.transactions.has(request.transaction)) {
         return refuse("GW_SYSTEM_TRANSACTION_NOT_ALLOWED", `The system ${system.id} is not allowed to send ${ihe(request.transaction)}`, `system ${system.id}: ${request.transaction} not allowed`);
       }
-      request.attributes.set(SYSTEM_ATTRIBUTE, identityOf(system));
       return { kind: "pass" };
     }
   }

@@ -5,6 +5,7 @@ import { SOAP_ROUTES } from "./domain/routing/soap-routes.js";
 import type { GatewayDeps } from "./gateway-deps.js";
 import { installRequestContext } from "./request-context.js";
 import { registerApiProxyRoutes } from "./routes/api-proxy.route.js";
+import { registerAuditApiProxyRoutes } from "./routes/audit-api-proxy.route.js";
 import { registerDocsRoutes } from "./routes/docs.route.js";
 import { registerHealthRoute } from "./routes/health.route.js";
 import { registerMetricsRoute } from "./routes/metrics.route.js";
@@ -41,6 +42,7 @@ export function buildApp(deps: GatewayDeps, logger: Logger): FastifyInstance {
   const context = installRequestContext(app, deps.metrics);
   for (const route of SOAP_ROUTES) registerWsdlRoute(app, route, deps);
   registerApiProxyRoutes(app, deps, context);
+  registerAuditApiProxyRoutes(app, deps, context);
   registerHealthRoute(app, deps);
   registerMetricsRoute(app, deps.metrics);
   registerDocsRoutes(app, deps.openapiDir);

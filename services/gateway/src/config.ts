@@ -70,6 +70,13 @@ export const GatewayConfigSchema = Type.Object({
   GATEWAY_PATIENT_ROLES: Type.String({ default: "patient", pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
   /** XUA role codes of a legal representative or companion acting for the patient of the assertion's resource-id. */
   GATEWAY_REPRESENTATIVE_ROLES: Type.String({ default: "representative", pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
+  /** The gateway's id in its audit records (DICOM AuditSourceIdentification AuditSourceID). */
+  GATEWAY_AUDIT_SOURCE_ID: Type.String({ default: "opendsp-gateway", minLength: 1, maxLength: 256 }),
+  /**
+   * The audit service's base URL: when set, its access-history API (GET /api/audit/..., GET /fhir/AuditEvent) is
+   * served through the gateway, to authenticated callers only.
+   */
+  GATEWAY_AUDIT_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
     { default: "info" },

@@ -11,7 +11,7 @@ export const PENDING_CONFIG_KEYS: Readonly<Record<ServiceName, readonly string[]
   registry: ["REDIS_URL", "AUDIT_QUEUE_PREFIX", "AUDIT_URL"],
   repository: ["AUDIT_QUEUE_PREFIX", "AUDIT_URL"],
   consent: [],
-  gateway: ["REDIS_URL", "GATEWAY_AUDIT_URL"],
+  gateway: ["REDIS_URL"],
   audit: ["AUDIT_SYSLOG_TLS_PORT"],
 };
 

@@ -51,7 +51,11 @@ export async function startUdpSyslogReceiver(options: UdpReceiverOptions, writer
     );
   });
   await new Promise<void>((resolve, reject) => {
-    socket.once("error", (cause) => reject(new AppError("AUDIT_SYSLOG_LISTEN", `syslog ${options.host}:${options.port} cannot be listened on (UDP)`, { cause })));
+    socket.once("error", (cause) => {
+      clearInterval(report);
+      socket.close();
+      reject(new AppError("AUDIT_SYSLOG_LISTEN", `syslog ${options.host}:${options.port} cannot be listened on (UDP)`, { cause }));
+    });
     socket.bind(options.port, options.host, () => {
       socket.removeAllListeners("error");
       resolve();

@@ -1,4 +1,4 @@
-import { connect, type ConnectionOptions } from "node:tls";
+import { connect, type ConnectionOptions, type TLSSocket } from "node:tls";
 import { formatSyslogMessage, frameOctetCounted, toDicomAuditMessage } from "@opendsp/atna";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSyslogReceivers, type SyslogReceivers } from "./start-syslog-receivers.js";
@@ -159,6 +159,40 @@ describe("ITI-20 Record Audit Event over syslog TLS (RFC 5425)", () => {
       expect(stored[0]).toMatchObject({ malformed: false, peer_certificate_subject: null });
     } finally {
       await open.close();
+    }
+  });
+
+  it("refuses connections beyond AUDIT_SYSLOG_MAX_CONNECTIONS and closes an idle one, keeping its unfinished frame", async () => {
+    const small = await startSyslogReceivers(
+      syslogSettings({
+        AUDIT_SYSLOG_TLS_PORT: "0",
+        AUDIT_SYSLOG_TLS_CERT_FILE: files.serverCertFile,
+        AUDIT_SYSLOG_TLS_KEY_FILE: files.serverKeyFile,
+        AUDIT_SYSLOG_TLS_CA_FILE: files.caFile,
+        AUDIT_SYSLOG_MAX_CONNECTIONS: "1",
+        AUDIT_SYSLOG_IDLE_TIMEOUT_MS: "1000",
+      }),
+      { db: store.database.db, logger: silentLogger() },
+    );
+    try {
+      const options = clientOptions(small.tlsAddress?.port ?? -1);
+      const idle = await new Promise<TLSSocket>((resolve) => {
+        const socket: TLSSocket = connect(options, () => {
+          socket.write("50 <85>1 half");
+          resolve(socket);
+        });
+      });
+      idle.on("error", () => undefined);
+      const closedByServer = new Promise<number>((resolve) => {
+        const opened = Date.now();
+        idle.on("close", () => resolve(Date.now() - opened));
+      });
+      expect((await send(options, [Buffer.from("5 hello")])).error).toBeDefined();
+      expect(await closedByServer).toBeGreaterThanOrEqual(900);
+      const stored = await rows(1);
+      expect(stored.map((r) => [r.error_code, r.raw_text])).toEqual([["AUDIT_SYSLOG_FRAME_INCOMPLETE", "50 <85>1 half"]]);
+    } finally {
+      await small.close();
     }
   });
 });

@@ -27,7 +27,9 @@ export type ReceivedMessageErrorCode =
   /** A UDP datagram over the size limit. */
   | "AUDIT_SYSLOG_TOO_LARGE"
   /** The connection ended inside a frame. */
-  | "AUDIT_SYSLOG_FRAME_INCOMPLETE";
+  | "AUDIT_SYSLOG_FRAME_INCOMPLETE"
+  /** Reading failed otherwise than with a stable code; kept rather than lost. */
+  | "AUDIT_SYSLOG_UNREADABLE";
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 /** xs:dateTime with an offset: a time without zone is kept in the message only, never guessed. */
@@ -46,8 +48,7 @@ export function decodeReceivedMessage(bytes: Buffer, from: ReceivedFrom, maxRawB
     if (!read.ok) return malformedMessage(bytes, from, read.code, maxRawBytes);
     audit = read.record;
   } catch (e) {
-    if (e instanceof AtnaError) return malformedMessage(bytes, from, e.code, maxRawBytes);
-    throw e;
+    return malformedMessage(bytes, from, e instanceof AtnaError ? e.code : "AUDIT_SYSLOG_UNREADABLE", maxRawBytes);
   }
   const occurredAt = audit.occurredAt !== undefined && DATE_TIME.test(audit.occurredAt) ? new Date(audit.occurredAt) : undefined;
   return {

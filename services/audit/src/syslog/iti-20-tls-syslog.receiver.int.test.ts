@@ -1,6 +1,9 @@
 import { connect, type ConnectionOptions, type TLSSocket } from "node:tls";
 import { formatSyslogMessage, frameOctetCounted, toDicomAuditMessage } from "@opendsp/atna";
+import { openDatabase } from "@opendsp/platform";
+import { startCuttableTcpProxy } from "@opendsp/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { SyslogTables } from "./received-audit-message.table.js";
 import { startSyslogReceivers, type SyslogReceivers } from "./start-syslog-receivers.js";
 import { eventually, migratedSyslogDatabase, sampleAuditRecord, silentLogger, syslogSettings, writeTlsFiles, type TlsFiles } from "./syslog.testing.js";
 
@@ -193,6 +196,39 @@ describe("ITI-20 Record Audit Event over syslog TLS (RFC 5425)", () => {
       expect(stored.map((r) => [r.error_code, r.raw_text])).toEqual([["AUDIT_SYSLOG_FRAME_INCOMPLETE", "50 <85>1 half"]]);
     } finally {
       await small.close();
+    }
+  });
+
+  it("holds a sender back while the database is unreachable and stores every message once it is back", async () => {
+    const proxy = await startCuttableTcpProxy({ host: "127.0.0.1", port: 5432 });
+    const url = new URL(store.testDb.url);
+    url.host = `${proxy.host}:${proxy.port}`;
+    const viaProxy = await openDatabase<SyslogTables>({ url: url.toString() });
+    const receiver = await startSyslogReceivers(
+      syslogSettings({
+        AUDIT_SYSLOG_TLS_PORT: "0",
+        AUDIT_SYSLOG_TLS_CERT_FILE: files.serverCertFile,
+        AUDIT_SYSLOG_TLS_KEY_FILE: files.serverKeyFile,
+        AUDIT_SYSLOG_TLS_CA_FILE: files.caFile,
+      }),
+      { db: viaProxy.db, logger: silentLogger() },
+    );
+    try {
+      proxy.cut();
+      const message = frameOctetCounted(syslogOf(toDicomAuditMessage(sampleAuditRecord(9))));
+      const sent = send(clientOptions(receiver.tlsAddress?.port ?? -1), Array.from({ length: 1500 }, () => message));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      proxy.restore();
+      expect(await sent).toEqual({});
+      const stored = await eventually(async () => {
+        const { n } = await store.database.db.selectFrom("received_audit_message").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+        return Number(n) === 1500 ? Number(n) : undefined;
+      }, 30_000);
+      expect(stored).toBe(1500);
+    } finally {
+      await receiver.close();
+      await viaProxy.close();
+      await proxy.close();
     }
   });
 });

@@ -231,4 +231,13 @@ describe("ITI-20 Record Audit Event over syslog TLS (RFC 5425)", () => {
       await proxy.close();
     }
   });
+
+  it("fails to start with AUDIT_SYSLOG_LISTEN when the port is taken, and AUDIT_SYSLOG_TLS_FILE when a PEM file is missing", async () => {
+    const base = { AUDIT_SYSLOG_TLS_CERT_FILE: files.serverCertFile, AUDIT_SYSLOG_TLS_KEY_FILE: files.serverKeyFile, AUDIT_SYSLOG_TLS_CA_FILE: files.caFile };
+    const deps = { db: store.database.db, logger: silentLogger() };
+    await expect(startSyslogReceivers(syslogSettings({ ...base, AUDIT_SYSLOG_TLS_PORT: String(port()) }), deps)).rejects.toMatchObject({ code: "AUDIT_SYSLOG_LISTEN" });
+    await expect(startSyslogReceivers(syslogSettings({ ...base, AUDIT_SYSLOG_TLS_PORT: "0", AUDIT_SYSLOG_TLS_CA_FILE: `${files.dir}/missing.pem` }), deps)).rejects.toMatchObject({
+      code: "AUDIT_SYSLOG_TLS_FILE",
+    });
+  });
 });

@@ -88,4 +88,30 @@ describe("ITI-20 Record Audit Event over syslog UDP (RFC 5426)", () => {
       await proxy.close();
     }
   });
+
+  it("fails to start with AUDIT_SYSLOG_LISTEN when the port is taken", async () => {
+    const taken = String(receivers.udpAddress?.port ?? -1);
+    await expect(startSyslogReceivers(syslogSettings({ AUDIT_SYSLOG_TLS_PORT: "-1", AUDIT_SYSLOG_UDP_PORT: taken }), { db: store.database.db, logger: silentLogger() })).rejects.toMatchObject({
+      code: "AUDIT_SYSLOG_LISTEN",
+    });
+  });
+
+  it("shuts down while the database is unreachable instead of waiting for it", async () => {
+    const proxy = await startCuttableTcpProxy({ host: "127.0.0.1", port: 5432 });
+    const url = new URL(store.testDb.url);
+    url.host = `${proxy.host}:${proxy.port}`;
+    const viaProxy = await openDatabase<SyslogTables>({ url: url.toString() });
+    const stuck = await startSyslogReceivers(syslogSettings({ AUDIT_SYSLOG_TLS_PORT: "-1", AUDIT_SYSLOG_UDP_PORT: "0" }), { db: viaProxy.db, logger: silentLogger() });
+    try {
+      proxy.cut();
+      await sendDatagrams(stuck.udpAddress?.port ?? -1, [syslogOf(toDicomAuditMessage(sampleAuditRecord(200)))]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const started = Date.now();
+      await stuck.close();
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
+  });
 });

@@ -25,6 +25,7 @@ export interface TlsReceiverOptions {
 
 export interface TlsReceiver {
   readonly address: AddressInfo;
+  /** Stops taking connections and ends the open ones; storing what was taken is the writer's concern. */
   close(): Promise<void>;
 }
 
@@ -71,7 +72,6 @@ export async function startTlsSyslogReceiver(options: TlsReceiverOptions, writer
       }, 2000);
       await closed;
       clearTimeout(cut);
-      await writer.flush();
     },
   };
 }

@@ -20,6 +20,7 @@ export interface UdpReceiver {
   readonly address: AddressInfo;
   /** Datagrams dropped because the queue was full, since start. */
   readonly dropped: number;
+  /** Stops taking datagrams; storing what was taken is the writer's concern. */
   close(): Promise<void>;
 }
 
@@ -71,7 +72,6 @@ export async function startUdpSyslogReceiver(options: UdpReceiverOptions, writer
       clearInterval(report);
       await new Promise<void>((resolve) => socket.close(() => resolve()));
       if (unreported > 0) logger.warn({ code: "AUDIT_SYSLOG_UDP_DROPPED", dropped: unreported, droppedTotal: dropped }, "syslog UDP datagrams dropped: the store is behind");
-      await writer.flush();
     },
   };
 }

@@ -89,17 +89,18 @@ function receiveConnection(socket: TLSSocket, options: TlsReceiverOptions, write
   let frames = 0;
   let failed = false;
 
-  socket.setTimeout(options.idleTimeoutMs, () => {
+  socket.on("timeout", () => {
     logger.info({ code: "AUDIT_SYSLOG_IDLE", peer: from.peerAddress, frames }, "idle syslog TLS connection closed");
     socket.destroy();
   });
+  socket.setTimeout(options.idleTimeoutMs);
 
   const onData = (chunk: Buffer): void => {
     let done: Buffer[];
     try {
       done = framer.push(chunk);
     } catch (e) {
-      if (!(e instanceof AtnaError)) throw e;
+      const code = e instanceof AtnaError ? e.code : "AUDIT_SYSLOG_UNREADABLE";
       failed = true;
       socket.off("data", onData);
       socket.pause();
@@ -107,9 +108,9 @@ function receiveConnection(socket: TLSSocket, options: TlsReceiverOptions, write
       // connection is closed.
       const recovered = recoverFramesBeforeError(held.bytes(), chunk, max);
       for (const frame of recovered.frames) writer.add(decodeReceivedMessage(frame, stamp(), max));
-      writer.add(malformedMessage(recovered.rest, stamp(), e.code, max));
+      writer.add(malformedMessage(recovered.rest, stamp(), code, max));
       frames += recovered.frames.length;
-      logger.warn({ code: e.code, peer: from.peerAddress, frames }, "syslog framing error; connection closed");
+      logger.warn({ code, peer: from.peerAddress, frames }, "syslog framing error; connection closed");
       void writer.flush().finally(() => socket.destroy());
       return;
     }
@@ -118,8 +119,12 @@ function receiveConnection(socket: TLSSocket, options: TlsReceiverOptions, write
     frames += done.length;
     if (writer.pending >= PAUSE_AT_PENDING && !socket.isPaused()) {
       socket.pause();
+      // A sender held back by us is not idle: the idle timer waits until reading resumes.
+      socket.setTimeout(0);
       void writer.whenBelow(RESUME_BELOW_PENDING).then(() => {
-        if (!failed && !socket.destroyed) socket.resume();
+        if (failed || socket.destroyed) return;
+        socket.setTimeout(options.idleTimeoutMs);
+        socket.resume();
       });
     }
   };

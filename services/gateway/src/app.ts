@@ -8,6 +8,7 @@ import { registerApiProxyRoutes } from "./routes/api-proxy.route.js";
 import { registerDocsRoutes } from "./routes/docs.route.js";
 import { registerHealthRoute } from "./routes/health.route.js";
 import { registerMetricsRoute } from "./routes/metrics.route.js";
+import { registerStatisticsRoutes } from "./routes/statistics.route.js";
 import { createSoapEndpointHandler } from "./routes/soap-endpoint.handler.js";
 import { registerWsdlRoute } from "./routes/wsdl.route.js";
 import { createGatewayHttpsServer } from "./tls/https-server.factory.js";
@@ -42,6 +43,7 @@ export function buildApp(deps: GatewayDeps, logger: Logger): FastifyInstance {
   for (const route of SOAP_ROUTES) registerWsdlRoute(app, route, deps);
   registerApiProxyRoutes(app, deps, context);
   registerHealthRoute(app, deps);
+  registerStatisticsRoutes(app, deps);
   registerMetricsRoute(app, deps.metrics);
   registerDocsRoutes(app, deps.openapiDir);
   return app;

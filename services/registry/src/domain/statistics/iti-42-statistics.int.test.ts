@@ -182,4 +182,14 @@ describe("statistics jobs on BullMQ (real Redis)", () => {
     expect(stats.recordsWithDocuments).toBe(2);
     expect(await registry.jobs?.queue.listFailed()).toEqual([]);
   });
+
+  it("answers ITI-42 Success when the job cannot be queued, and the recount counts the registration", async () => {
+    const before = (await readStats(registry)).totalDocuments;
+    await registry.jobs?.close();
+    await registerSubmission(registry, newPatient(), [KINDS[1]]);
+    expect((await readStats(registry)).totalDocuments).toBe(before);
+    await recountAllMonths(registry.db);
+    expect((await readStats(registry)).totalDocuments).toBe(before + 1);
+    await expectStatsMatchSql(registry);
+  });
 });

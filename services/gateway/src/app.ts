@@ -9,6 +9,7 @@ import { registerAuditApiProxyRoutes } from "./routes/audit-api-proxy.route.js";
 import { registerDocsRoutes } from "./routes/docs.route.js";
 import { registerHealthRoute } from "./routes/health.route.js";
 import { registerMetricsRoute } from "./routes/metrics.route.js";
+import { registerStatisticsRoutes } from "./routes/statistics.route.js";
 import { createSoapEndpointHandler } from "./routes/soap-endpoint.handler.js";
 import { registerWsdlRoute } from "./routes/wsdl.route.js";
 import { createGatewayHttpsServer } from "./tls/https-server.factory.js";
@@ -44,6 +45,7 @@ export function buildApp(deps: GatewayDeps, logger: Logger): FastifyInstance {
   registerApiProxyRoutes(app, deps, context);
   registerAuditApiProxyRoutes(app, deps, context);
   registerHealthRoute(app, deps);
+  registerStatisticsRoutes(app, deps);
   registerMetricsRoute(app, deps.metrics);
   registerDocsRoutes(app, deps.openapiDir);
   return app;

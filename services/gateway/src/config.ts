@@ -64,6 +64,8 @@ export const GatewayConfigSchema = Type.Object({
   GATEWAY_CONSENT_CACHE_SECONDS: Type.Integer({ default: 5, minimum: 0, maximum: 300 }),
   /** Time allowed for a consent decision or a document lookup; past it the request is refused (fail closed). */
   GATEWAY_CONSENT_TIMEOUT_MS: Type.Integer({ default: 5_000, minimum: 100 }),
+  /** Time allowed for the registry's and the consent service's statistics behind GET /api/stats. */
+  GATEWAY_STATISTICS_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
   /** Most bytes of an ITI-41/42 request read to find the end of its metadata (the documents follow it, unread). */
   GATEWAY_MAX_METADATA_BYTES: Type.Integer({ default: 16 * MiB, minimum: 64 * KiB }),
   /** XUA role codes (hl7:Role code) of a patient acting on their own record, comma-separated. */

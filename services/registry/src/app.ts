@@ -8,6 +8,7 @@ import type { RegistryDeps } from "./registry-deps.js";
 import { registerDocumentsLookupRoute } from "./routes/documents-lookup.route.js";
 
 import { registerPatientRoutes } from "./routes/patients.route.js";
+import { registerStatisticsRoutes } from "./routes/statistics.route.js";
 
 /** The SOAP endpoint path; the gateway routes /xds/registry here. */
 export const REGISTRY_SOAP_PATH = "/xds/registry";
@@ -24,6 +25,7 @@ export function buildApp(deps: RegistryDeps, logger: Logger): FastifyInstance {
   registerSoapEndpoint(app, REGISTRY_SOAP_PATH, operations, { maxRootBytes: maxBytes, maxTotalBytes: maxBytes });
   registerPatientRoutes(app, deps);
   registerDocumentsLookupRoute(app, deps);
+  registerStatisticsRoutes(app, deps);
   registerDatabaseHealthRoute(app, deps.db);
   return app;
 }

@@ -8,7 +8,7 @@ import type { ServiceName } from "./deploy-files.js";
  * the deployment checks hold the key to the schema from then on.
  */
 export const PENDING_CONFIG_KEYS: Readonly<Record<ServiceName, readonly string[]>> = {
-  registry: ["REDIS_URL", "AUDIT_QUEUE_PREFIX", "AUDIT_URL"],
+  registry: ["AUDIT_QUEUE_PREFIX", "AUDIT_URL"],
   repository: ["AUDIT_QUEUE_PREFIX", "AUDIT_URL"],
   consent: [],
   gateway: ["REDIS_URL"],

@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     const consent = await startServiceProcess("services/consent/src/main.ts", {
       DATABASE_URL: benchDatabaseUrl(DB_CONSENT),
       CONSENT_PORT: "0",
+      AUDIT_PORT: "0",
       CONSENT_PRESENCE_CODE_KEY: randomBytes(32).toString("base64"),
     });
     processes.push(consent);

@@ -76,7 +76,7 @@ function accepts(port: number): Promise<boolean> {
 }
 
 async function runOnce(kind: Run["kind"], dataDir: string): Promise<Run> {
-  const [gateway, registry, repository, consent, mllp] = (await freePorts(5)) as [number, number, number, number, number];
+  const [gateway, registry, repository, consent, audit, mllp] = (await freePorts(6)) as [number, number, number, number, number, number];
   const started = performance.now();
   const child: ChildProcess = spawn(START_COMMAND[0], START_COMMAND.slice(1), {
     cwd: REPO_ROOT,
@@ -87,6 +87,7 @@ async function runOnce(kind: Run["kind"], dataDir: string): Promise<Run> {
       REGISTRY_PORT: String(registry),
       REPOSITORY_PORT: String(repository),
       CONSENT_PORT: String(consent),
+      AUDIT_PORT: String(audit),
       HL7_MLLP_PORT: String(mllp),
       LOG_LEVEL: "warn",
     },
@@ -103,6 +104,7 @@ async function runOnce(kind: Run["kind"], dataDir: string): Promise<Run> {
     () => healthy(`http://127.0.0.1:${registry}/health`),
     () => healthy(`http://127.0.0.1:${repository}/health`),
     () => healthy(`http://127.0.0.1:${consent}/health`),
+    () => healthy(`http://127.0.0.1:${audit}/health`),
     () => accepts(mllp),
   ];
   for (;;) {

@@ -1,3 +1,4 @@
+import { AUDIT_DELIVERY } from "@opendsp/atna";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,8 +16,10 @@ import {
   SERVICE_IMAGES,
   SERVICE_NAMES,
   type ComposeService,
+  type ServiceName,
 } from "./support/deploy-files.js";
 import { effective } from "./support/dockerfile.js";
+import { acceptedKeys } from "./support/pending.js";
 
 const compose = composeFile();
 const file = dockerfile();
@@ -39,12 +42,12 @@ const REQUIRED_VARIABLE = /^\$\{[A-Z0-9_]+:\?[^}]*\}$/;
 
 describe("docker-compose.yml", () => {
   it("runs the servers, the migrations and every service", () => {
-    expect(Object.keys(services).sort()).toEqual(["consent", "gateway", "migrate", "minio", "postgres", "redis", "registry", "repository"]);
+    expect(Object.keys(services).sort()).toEqual(["audit", "consent", "gateway", "migrate", "minio", "postgres", "redis", "registry", "repository"]);
   });
 
   it("builds every OpenDSP service from a target of deploy/docker/Dockerfile, the image named after the target", () => {
     const targets = new Set(file.stages.map((s) => s.name));
-    expect(built.map(([name]) => name).sort()).toEqual(["consent", "gateway", "migrate", "registry", "repository"]);
+    expect(built.map(([name]) => name).sort()).toEqual(["audit", "consent", "gateway", "migrate", "registry", "repository"]);
     for (const [name, s] of built) {
       expect(s.build?.context, name).toBe(".");
       expect(s.build?.dockerfile, name).toBe(DOCKERFILE_PATH);
@@ -56,16 +59,20 @@ describe("docker-compose.yml", () => {
   });
 
   it("starts every service only after the migrations completed and its servers are healthy", () => {
-    const servers: Record<string, string[]> = {
-      registry: ["postgres"],
-      repository: ["postgres", "minio", "registry"],
+    // Redis holds the audit queue: the services that send audit records wait for it, never for the audit service
+    // itself, whose outage only delays the records (they wait in the senders' outboxes and on the queue).
+    const servers: Record<ServiceName, string[]> = {
+      registry: ["postgres", "redis"],
+      repository: ["postgres", "minio", "redis", "registry"],
       consent: ["postgres"],
-      gateway: ["registry", "repository", "consent"],
+      gateway: ["registry", "repository", "consent", "redis"],
+      audit: ["postgres", "redis"],
     };
     for (const name of SERVICE_NAMES) {
       const deps = service(name).depends_on ?? {};
       expect(deps["migrate"]?.condition, name).toBe("service_completed_successfully");
-      for (const server of servers[name] ?? []) expect(deps[server]?.condition, `${name} on ${server}`).toBe("service_healthy");
+      for (const server of servers[name]) expect(deps[server]?.condition, `${name} on ${server}`).toBe("service_healthy");
+      expect(deps["audit"], `${name} on audit`).toBeUndefined();
     }
     expect(service("migrate").depends_on?.["postgres"]?.condition).toBe("service_healthy");
   });
@@ -90,15 +97,14 @@ describe("docker-compose.yml", () => {
     for (const name of SERVICE_NAMES) expect(service(name).healthcheck, name).toBeUndefined();
   });
 
-  it("publishes only the gateway (8080) and the ITI-8 MLLP feed (2575)", () => {
+  it("publishes only the gateway (8080), the ITI-8 MLLP feed (2575) and the ITI-20 syslog receiver over TLS (6514)", () => {
     const published = Object.entries(services).flatMap(([name, s]) => (s.ports ?? []).map((p) => `${name}:${containerPort(p)}`));
-    expect(published.sort()).toEqual(["gateway:8080", "registry:2575"]);
+    expect(published.sort()).toEqual(["audit:6514", "gateway:8080", "registry:2575"]);
   });
 
-  it("gives each service only variables its configuration reads", async () => {
+  it("gives each service only variables its configuration reads, or that support/pending.ts lists for it", async () => {
     for (const name of SERVICE_NAMES) {
-      const keys = await configKeys(name);
-      if (!keys) continue; // the gateway until its src/config.ts lands; picked up as soon as it exists
+      const keys = acceptedKeys(name, await configKeys(name));
       for (const variable of Object.keys(env(service(name)))) expect(keys, `${name}: ${variable}`).toContain(variable);
     }
   });
@@ -109,7 +115,7 @@ describe("docker-compose.yml", () => {
   });
 
   it("turns MIGRATE_ON_START off for the services with a database", () => {
-    for (const name of ["registry", "repository", "consent"]) expect(env(service(name))["MIGRATE_ON_START"], name).toBe("false");
+    for (const name of ["registry", "repository", "consent", "audit"]) expect(env(service(name))["MIGRATE_ON_START"], name).toBe("false");
   });
 
   it("points each service at its own database, created with its own role by deploy/postgres/init", () => {
@@ -120,6 +126,7 @@ describe("docker-compose.yml", () => {
       registry: env(service("registry"))["DATABASE_URL"],
       repository: env(service("repository"))["DATABASE_URL"],
       consent: env(service("consent"))["DATABASE_URL"],
+      audit: env(service("audit"))["DATABASE_URL"],
     };
     const migrate = env(service("migrate"));
     for (const [name, url] of Object.entries(urls)) {
@@ -141,6 +148,16 @@ describe("docker-compose.yml", () => {
     expect(env(service("gateway"))["REGISTRY_URL"]).toBe(`http://registry:${SERVICE_IMAGES.registry.httpPort}`);
     expect(env(service("gateway"))["REPOSITORY_URL"]).toBe(`http://repository:${SERVICE_IMAGES.repository.httpPort}`);
     expect(env(service("gateway"))["GATEWAY_CONSENT_URL"]).toBe(`http://consent:${SERVICE_IMAGES.consent.httpPort}`);
+    const audit = `http://audit:${SERVICE_IMAGES.audit.httpPort}`;
+    expect(env(service("registry"))["AUDIT_URL"]).toBe(audit);
+    expect(env(service("repository"))["AUDIT_URL"]).toBe(audit);
+    expect(env(service("gateway"))["GATEWAY_AUDIT_URL"]).toBe(audit);
+  });
+
+  it("puts the audit records of every sender on the audit service's queue: one Redis, one key prefix", () => {
+    for (const name of ["registry", "repository", "gateway", "audit"]) expect(env(service(name))["REDIS_URL"], name).toBe("redis://redis:6379");
+    const prefix = `\${AUDIT_QUEUE_PREFIX:-${AUDIT_DELIVERY.queuePrefix}}`;
+    for (const name of ["registry", "repository", "audit"]) expect(env(service(name))["AUDIT_QUEUE_PREFIX"], name).toBe(prefix);
   });
 
   it("takes consent's presence-code key from a required variable: every instance and restart must hash alike", () => {

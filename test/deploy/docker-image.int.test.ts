@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerfile, readRepoFile, REPO_ROOT } from "./support/deploy-files.js";
 import { DockerfileEmulator, packageVersion, type EmulatedImage, type EmulatorTools } from "./support/dockerfile-emulator.js";
 import { dockerignorePatterns, pruneIgnored } from "./support/dockerignore.js";
+import { isPendingEntryPoint } from "./support/pending.js";
 import { logLines, runCommand } from "./support/run-command.js";
 
 // Builds every target of deploy/docker/Dockerfile without Docker (the build context is the committed tree, with
@@ -41,6 +42,7 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
     registry: `opendsp_deploy_${suffix}_registry`,
     repository: `opendsp_deploy_${suffix}_repository`,
     consent: `opendsp_deploy_${suffix}_consent`,
+    audit: `opendsp_deploy_${suffix}_audit`,
   };
   const admin = new URL(TEST_POSTGRES_ADMIN_URL);
   let work: string;
@@ -72,7 +74,7 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
     const tsxDir = realpathSync(join(REPO_ROOT, "node_modules", "tsx"));
     const tools: EmulatorTools = { pnpm, pnpmVersion, storeDir, tsxDir, tsxVersion: packageVersion(tsxDir) };
     emulator = new DockerfileEmulator(dockerfile(), context, work, tools);
-    for (const target of ["registry", "repository", "consent", "gateway", "migrate"]) images.set(target, await emulator.build(target));
+    for (const target of ["registry", "repository", "consent", "gateway", "audit", "migrate"]) images.set(target, await emulator.build(target));
     registry = images.get("registry") as EmulatedImage;
     migrate = images.get("migrate") as EmulatedImage;
   }, 180_000);
@@ -94,7 +96,8 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
         'repository-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/repository..."',
         'consent-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/consent..."',
         'gateway-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/gateway..."',
-        'migrate-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/registry..." --filter-prod "@opendsp/repository..." --filter-prod "@opendsp/consent..."',
+        'audit-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/audit..."',
+        'migrate-deps: pnpm install --offline --frozen-lockfile --prod --filter-prod "@opendsp/registry..." --filter-prod "@opendsp/repository..." --filter-prod "@opendsp/consent..." --filter-prod "@opendsp/audit..."',
       ]),
     );
     expect(emulator.records.filter((r) => r.how === "stood-in").map((r) => r.stage).sort()).toEqual(["pnpm", "tsx"]);
@@ -106,15 +109,20 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
     ["repository", ["services/repository/src/main.ts", "services/repository/migrations/index.ts"]],
     ["consent", ["services/consent/src/main.ts", "services/consent/migrations/index.ts"]],
     ["gateway", ["services/gateway/src/main.ts", "wsdl", "openapi"]],
-    ["migrate", ["services/registry/src/migrate.ts", "services/repository/src/migrate.ts", "services/consent/src/migrate.ts", "deploy/docker/migrate.sh"]],
+    ["audit", ["services/audit/src/main.ts", "services/audit/package.json", "packages/atna/src/index.ts"]],
+    [
+      "migrate",
+      ["services/registry/src/migrate.ts", "services/repository/src/migrate.ts", "services/consent/src/migrate.ts", "services/audit/src/migrate.ts", "deploy/docker/migrate.sh"],
+    ],
   ])("the %s image holds what it runs, the shared packages and production dependencies only", (target, needed) => {
     const image = images.get(target) as EmulatedImage;
     const app = image.cwd;
-    for (const path of [...needed, "packages/platform/src/index.ts", "package.json", "tsconfig.json", "node_modules/tsx"]) {
+    const present = needed.filter((path) => !isPendingEntryPoint(path));
+    for (const path of [...present, "packages/platform/src/index.ts", "package.json", "tsconfig.json", "node_modules/tsx"]) {
       expect(existsSync(join(app, path)), path).toBe(true);
     }
     const services = readdirSync(join(app, "services")).sort();
-    expect(services).toEqual(target === "migrate" ? ["consent", "registry", "repository"] : [target]);
+    expect(services).toEqual(target === "migrate" ? ["audit", "consent", "registry", "repository"] : [target]);
     expect(existsSync(join(app, "test"))).toBe(false);
     const installed = readdirSync(join(app, "node_modules", ".pnpm"));
     expect(installed.some((p) => p.startsWith("fastify@"))).toBe(true);
@@ -135,15 +143,21 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
         REGISTRY_DB_NAME: names.registry,
         REPOSITORY_DB_NAME: names.repository,
         CONSENT_DB_NAME: names.consent,
+        AUDIT_DB_NAME: names.audit,
         REGISTRY_DB_PASSWORD: `pw-${suffix}`,
         REPOSITORY_DB_PASSWORD: `pw-${suffix}`,
         CONSENT_DB_PASSWORD: `pw-${suffix}`,
+        AUDIT_DB_PASSWORD: `pw-${suffix}`,
       },
     });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout.match(/CREATE DATABASE/g)).toHaveLength(3);
+    expect(result.stdout.match(/CREATE DATABASE/g)).toHaveLength(4);
   });
+
+  // While services/audit/src/migrate.ts is pending (support/pending.ts) the script migrates the other three and then
+  // stops on the audit service, non-zero: a deployment never starts on a database left behind.
+  const auditPending = isPendingEntryPoint("services/audit/src/migrate.ts");
 
   it("the migrate image's command brings every database to its latest migration, each as its own role", async () => {
     expect(migrate.cmd).toEqual(["sh", "deploy/docker/migrate.sh"]);
@@ -156,17 +170,20 @@ describe.skipIf(reason !== undefined)(`deploy/docker/Dockerfile built without Do
         REGISTRY_DATABASE_URL: databaseUrl(names.registry),
         REPOSITORY_DATABASE_URL: databaseUrl(names.repository),
         CONSENT_DATABASE_URL: databaseUrl(names.consent),
+        AUDIT_DATABASE_URL: databaseUrl(names.audit),
       },
     });
-    expect(result.stderr).toBe("");
-    expect(result.code).toBe(0);
+    const migrated = auditPending ? (["registry", "repository", "consent"] as const) : (["registry", "repository", "consent", "audit"] as const);
+    if (auditPending) {
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain("services/audit/src/migrate.ts");
+    } else {
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+    }
     const done = logLines(result.stdout).map((l) => l["msg"]);
-    expect(done).toEqual([
-      "registry database at the latest migration",
-      "repository database at the latest migration",
-      "consent database at the latest migration",
-    ]);
-    for (const name of Object.values(names)) {
+    expect(done).toEqual(migrated.map((service) => `${service} database at the latest migration`));
+    for (const name of migrated.map((service) => names[service])) {
       const database = await openDatabase<{ pg_tables: { schemaname: string; tableowner: string } }>({ url: databaseUrl(name) });
       try {
         const owners = await database.db.selectFrom("pg_tables").select("tableowner").where("schemaname", "=", "public").distinct().execute();

@@ -107,6 +107,7 @@ describe.each([
       REGISTRY_PORT: "0",
       REPOSITORY_PORT: "0",
       CONSENT_PORT: "0",
+      AUDIT_PORT: "0",
       HL7_MLLP_PORT: "0",
       LOG_LEVEL: "silent",
     };

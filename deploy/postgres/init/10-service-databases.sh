@@ -4,9 +4,10 @@
 # when /docker-entrypoint-initdb.d is read on an empty data volume; against another server run it with PGHOST,
 # PGPORT, POSTGRES_USER (a role allowed to create roles and databases) and POSTGRES_DB set.
 #
-#   REGISTRY_DB_PASSWORD, REPOSITORY_DB_PASSWORD, CONSENT_DB_PASSWORD   the roles' passwords (required)
-#   REGISTRY_DB_NAME, REPOSITORY_DB_NAME, CONSENT_DB_NAME               database and role names (default: registry,
-#                                                                       repository, consent)
+#   REGISTRY_DB_PASSWORD, REPOSITORY_DB_PASSWORD, CONSENT_DB_PASSWORD, AUDIT_DB_PASSWORD
+#                                  the roles' passwords (required)
+#   REGISTRY_DB_NAME, REPOSITORY_DB_NAME, CONSENT_DB_NAME, AUDIT_DB_NAME
+#                                  database and role names (default: registry, repository, consent, audit)
 set -eu
 
 create_service_database() {
@@ -22,3 +23,5 @@ SQL
 create_service_database "${REGISTRY_DB_NAME:-registry}" "${REGISTRY_DB_PASSWORD:?set REGISTRY_DB_PASSWORD}"
 create_service_database "${REPOSITORY_DB_NAME:-repository}" "${REPOSITORY_DB_PASSWORD:?set REPOSITORY_DB_PASSWORD}"
 create_service_database "${CONSENT_DB_NAME:-consent}" "${CONSENT_DB_PASSWORD:?set CONSENT_DB_PASSWORD}"
+# The audit trail: only the audit service's role can write it, the other services send their records to it.
+create_service_database "${AUDIT_DB_NAME:-audit}" "${AUDIT_DB_PASSWORD:?set AUDIT_DB_PASSWORD}"

@@ -4,6 +4,7 @@ export { createLogger, type Logger } from "./logging/logger.js";
 export { openDatabase, type Database, type DatabaseKind, type DatabaseOptions } from "./db/database.js";
 export { migrateToLatest, pendingMigrations, type MigrationSet } from "./db/migrate.js";
 export { runSqlScript } from "./db/sql-script.js";
+export { csvField, csvTable, type CsvValue } from "./csv/csv-table.js";
 export { passSoapBodiesThrough, registerSoapEndpoint } from "./http/soap-endpoint.route.js";
 export { createHttpApp, type HttpAppOptions } from "./http/create-http-app.js";
 export { registerDatabaseHealthRoute } from "./http/database-health.route.js";

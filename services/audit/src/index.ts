@@ -1,2 +1,15 @@
-/** @opendsp/audit: the audit service, sole writer of the audit store (its parts are exported as they land). */
-export {};
+/** @opendsp/audit: the audit service, sole writer of the audit store. */
+export { startAuditServer, type AuditServer, type AuditServerOptions } from "./server.js";
+export {
+  AuditAccessSettings,
+  AuditConfigSchema,
+  AuditDatabaseSettings,
+  AuditHttpSettings,
+  AuditIntakeSettings,
+  AuditLogSettings,
+  AuditMigrationSettings,
+  AuditQueueSettings,
+  loadAuditConfig,
+  type AuditConfig,
+} from "./config.js";
+export { AUDIT_MIGRATIONS } from "../migrations/index.js";

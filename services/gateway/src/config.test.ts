@@ -66,3 +66,13 @@ describe("gateway access control", () => {
     expect(errorOf({ GATEWAY_ACCESS_CONTROL: "sometimes" }).message).toContain("GATEWAY_ACCESS_CONTROL");
   });
 });
+
+describe("gateway audit settings", () => {
+  it("names the gateway in its audit records, and proxies the access history only when the audit service is set", () => {
+    const off = { GATEWAY_ACCESS_CONTROL: "off" };
+    expect(loadGatewayConfig(off)).toMatchObject({ GATEWAY_AUDIT_SOURCE_ID: "opendsp-gateway" });
+    expect(loadGatewayConfig(off).GATEWAY_AUDIT_URL).toBeUndefined();
+    expect(loadGatewayConfig({ ...off, GATEWAY_AUDIT_URL: "http://127.0.0.1:8085" }).GATEWAY_AUDIT_URL).toBe("http://127.0.0.1:8085");
+    expect(errorOf({ ...off, GATEWAY_AUDIT_URL: "audit:8085" }).message).toContain("GATEWAY_AUDIT_URL");
+  });
+});

@@ -64,12 +64,21 @@ export const GatewayConfigSchema = Type.Object({
   GATEWAY_CONSENT_CACHE_SECONDS: Type.Integer({ default: 5, minimum: 0, maximum: 300 }),
   /** Time allowed for a consent decision or a document lookup; past it the request is refused (fail closed). */
   GATEWAY_CONSENT_TIMEOUT_MS: Type.Integer({ default: 5_000, minimum: 100 }),
+  /** Time allowed for the registry's and the consent service's statistics behind GET /api/stats. */
+  GATEWAY_STATISTICS_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
   /** Most bytes of an ITI-41/42 request read to find the end of its metadata (the documents follow it, unread). */
   GATEWAY_MAX_METADATA_BYTES: Type.Integer({ default: 16 * MiB, minimum: 64 * KiB }),
   /** XUA role codes (hl7:Role code) of a patient acting on their own record, comma-separated. */
   GATEWAY_PATIENT_ROLES: Type.String({ default: "patient", pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
   /** XUA role codes of a legal representative or companion acting for the patient of the assertion's resource-id. */
   GATEWAY_REPRESENTATIVE_ROLES: Type.String({ default: "representative", pattern: "^[^,\\s]+(,[^,\\s]+)*$" }),
+  /** The gateway's id in its audit records (DICOM AuditSourceIdentification AuditSourceID). */
+  GATEWAY_AUDIT_SOURCE_ID: Type.String({ default: "opendsp-gateway", minLength: 1, maxLength: 256 }),
+  /**
+   * The audit service's base URL: when set, its access-history API (GET /api/audit/..., GET /fhir/AuditEvent) is
+   * served through the gateway, to authenticated callers only.
+   */
+  GATEWAY_AUDIT_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
     { default: "info" },

@@ -3,6 +3,7 @@ import type { GatewayConfig } from "./config.js";
 import type { XuaVerifier } from "@opendsp/soap";
 import type { ActorRoles } from "./domain/access/actor-of-caller.js";
 import type { ConsentDecisions } from "./domain/access/consent-decisions.client.js";
+import type { GatewayAuditTrail } from "./domain/audit/gateway-audit-trail.js";
 import type { EdgeStep } from "./domain/edge/edge-step.js";
 import type { Upstreams } from "./domain/upstream/upstreams.js";
 import type { GatewayMetrics } from "./metrics/gateway-metrics.js";
@@ -27,4 +28,6 @@ export interface GatewayDeps {
   readonly wsdlDir: string;
   readonly openapiDir: string;
   readonly logger: Logger;
+  /** Where the audit records of refused requests go. */
+  readonly auditTrail: GatewayAuditTrail;
 }

@@ -8,6 +8,7 @@ import { rolesFromConfig } from "./domain/access/actor-of-caller.js";
 import { consentDecisionsFor, createConsentStepFor } from "./domain/edge/consent-step.factory.js";
 import { loadXuaVerifier } from "./tls/xua-verifier.loader.js";
 import type { EdgeStep } from "./domain/edge/edge-step.js";
+import { DISCARDING_AUDIT_TRAIL, type GatewayAuditTrail } from "./domain/audit/gateway-audit-trail.js";
 import { createUpstreams } from "./domain/upstream/upstreams.js";
 import type { GatewayDeps } from "./gateway-deps.js";
 import { createGatewayMetrics } from "./metrics/gateway-metrics.js";
@@ -25,11 +26,16 @@ export interface GatewayServer {
   close(): Promise<void>;
 }
 
+export interface GatewayServerOptions {
+  /** Where the audit records of refused requests go; default: discarded. */
+  readonly auditTrail?: GatewayAuditTrail;
+}
+
 /**
  * Starts the gateway: configuration, HTTPS material and known systems when TLS is configured, the services'
  * connection pool, the HTTP(S) endpoint.
  */
-export async function startGatewayServer(env: Readonly<Record<string, string | undefined>> = process.env): Promise<GatewayServer> {
+export async function startGatewayServer(env: Readonly<Record<string, string | undefined>> = process.env, options: GatewayServerOptions = {}): Promise<GatewayServer> {
   const config = loadGatewayConfig(env);
   const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
   const tlsFiles = tlsFilesOf(config);
@@ -56,6 +62,7 @@ export async function startGatewayServer(env: Readonly<Record<string, string | u
     wsdlDir: config.GATEWAY_WSDL_DIR ?? join(REPO_ROOT, "wsdl"),
     openapiDir: config.GATEWAY_OPENAPI_DIR ?? join(REPO_ROOT, "openapi"),
     logger,
+    auditTrail: options.auditTrail ?? DISCARDING_AUDIT_TRAIL,
   };
   let app;
   try {
@@ -86,6 +93,7 @@ export async function startGatewayServer(env: Readonly<Record<string, string | u
       ...(tls === undefined ? {} : { clientCertificates: tls.clientCert, knownSystems: tls.systems.size }),
       accessControl: config.GATEWAY_ACCESS_CONTROL,
       ...(config.GATEWAY_ACCESS_CONTROL === "enforced" ? { consent: config.GATEWAY_CONSENT_URL } : {}),
+      ...(config.GATEWAY_AUDIT_URL === undefined ? {} : { audit: config.GATEWAY_AUDIT_URL }),
     },
     "gateway listening",
   );

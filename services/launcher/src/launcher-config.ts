@@ -8,25 +8,28 @@ const port = (defaultPort: number, minimum = 0) => Type.Integer({ default: defau
  * to the services unchanged, so each service's own settings (REPOSITORY_UNIQUE_ID, S3_ACCESS_KEY, ...) still apply.
  */
 export const LauncherConfigSchema = Type.Object({
-  /** Where the platform keeps its data: registry/, repository/db/, repository/blobs/, consent/, identity-provider/. */
+  /** Where the platform keeps its data: registry/, repository/db/, repository/blobs/, consent/, audit/db/, identity-provider/. */
   OPENDSP_DATA_DIR: Type.String({ default: "./data", minLength: 1 }),
   GATEWAY_HOST: Type.String({ default: "127.0.0.1" }),
   REGISTRY_HOST: Type.String({ default: "127.0.0.1" }),
   REPOSITORY_HOST: Type.String({ default: "127.0.0.1" }),
   CONSENT_HOST: Type.String({ default: "127.0.0.1" }),
+  AUDIT_HOST: Type.String({ default: "127.0.0.1" }),
   /** 0 picks a free port. */
   GATEWAY_PORT: port(8080),
   REGISTRY_PORT: port(8081),
   REPOSITORY_PORT: port(8082),
   CONSENT_PORT: port(8084),
+  AUDIT_PORT: port(8085),
   /** ITI-8 over MLLP; 0 picks a free port, -1 turns the listener off. */
   HL7_MLLP_PORT: port(2575, -1),
-  /** postgres://…/<name>: each service gets its own database, <name>_registry, <name>_repository and <name>_consent, created when missing. */
+  /** postgres://…/<name>: each service gets its own database, <name>_registry, <name>_repository, <name>_consent and <name>_audit, created when missing. */
   DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
   /** A service's database given explicitly (used as it is, never created); wins over DATABASE_URL. */
   REGISTRY_DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
   REPOSITORY_DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
   CONSENT_DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
+  AUDIT_DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
   /**
    * The consent service's presence-code HMAC key (base64, at least 32 bytes). Absent: one generated at the first
    * start and kept in <data>/consent/presence-code.key, so codes issued before a restart are still accepted after it.

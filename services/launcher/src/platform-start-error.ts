@@ -1,7 +1,7 @@
 import { AppError, messageOf } from "@opendsp/platform";
 
 /** The parts of the platform, in start order. */
-export type PlatformService = "registry" | "repository" | "consent" | "gateway";
+export type PlatformService = "registry" | "repository" | "consent" | "audit" | "gateway";
 
 /**
  * Why the platform did not start, naming the part that failed (`service`; "platform" for what comes before any

@@ -9,7 +9,7 @@ export const TOKEN_COMMAND = "pnpm opendsp token --subject <id> --role <role> [-
 
 /** The start listing: where to send what, where the data lives, which servers are in use, how long the start took. */
 export function describePlatform(platform: RunningPlatform, readyMs: number): string {
-  const { gateway, registry, repository, consent, backends } = platform;
+  const { gateway, registry, repository, consent, audit, backends } = platform;
   const rows = (entries: readonly (readonly [string, string])[]): string[] => {
     const width = Math.max(...entries.map(([label]) => label.length));
     return entries.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`);
@@ -29,6 +29,7 @@ export function describePlatform(platform: RunningPlatform, readyMs: number): st
       ["API documentation", `${gateway.url}/docs`],
       ["Patient admin API", `${gateway.url}/api/patients/{patientId}`],
       ["Consent API", `${gateway.consentApiUrl}/patients/{patientId}`],
+      ["Access history", `${gateway.auditApiUrl}/patients/{patientId}/accesses`],
     ]),
     "",
     ...access(platform, rows),
@@ -40,6 +41,7 @@ export function describePlatform(platform: RunningPlatform, readyMs: number): st
       ["Registry", `${registry.url}  (health ${registry.url}/health)`],
       ["Repository", `${repository.url}  (health ${repository.url}/health)`],
       ["Consent", `${consent.url}  (health ${consent.url}/health)`],
+      ["Audit", `${audit.url}  (health ${audit.url}/health)`],
     ]),
     "",
     "Data and backends:",
@@ -48,6 +50,7 @@ export function describePlatform(platform: RunningPlatform, readyMs: number): st
       ["Registry database", backend(DATABASE_NAMES, backends.registryDatabase)],
       ["Repository database", backend(DATABASE_NAMES, backends.repositoryDatabase)],
       ["Consent database", backend(DATABASE_NAMES, backends.consentDatabase)],
+      ["Audit database", backend(DATABASE_NAMES, backends.auditDatabase)],
       ["Documents", backend(DOCUMENT_NAMES, backends.documents)],
       ["Jobs", backend(JOB_NAMES, backends.jobs)],
     ]),

@@ -13,17 +13,18 @@ export interface ServiceDatabases {
   readonly registry: ServiceDatabase | undefined;
   readonly repository: ServiceDatabase | undefined;
   readonly consent: ServiceDatabase | undefined;
+  readonly audit: ServiceDatabase | undefined;
 }
 
 /**
  * Each service owns its database, as in production (one database and role per service): they never share tables,
  * and each keeps its own migration table under the same default name, `kysely_migration` (two services' migrations in
  * one schema would read each other's history as corrupt). From DATABASE_URL naming database `opendsp` the launcher
- * derives `opendsp_registry`, `opendsp_repository` and `opendsp_consent` on the same server; REGISTRY_DATABASE_URL,
- * REPOSITORY_DATABASE_URL or CONSENT_DATABASE_URL name a service's database outright instead.
+ * derives `opendsp_registry`, `opendsp_repository`, `opendsp_consent` and `opendsp_audit` on the same server;
+ * REGISTRY_DATABASE_URL, REPOSITORY_DATABASE_URL, CONSENT_DATABASE_URL or AUDIT_DATABASE_URL name a service's database outright instead.
  */
 export function serviceDatabases(config: LauncherConfig): ServiceDatabases {
-  const explicitUrls = { registry: config.REGISTRY_DATABASE_URL, repository: config.REPOSITORY_DATABASE_URL, consent: config.CONSENT_DATABASE_URL };
+  const explicitUrls = { registry: config.REGISTRY_DATABASE_URL, repository: config.REPOSITORY_DATABASE_URL, consent: config.CONSENT_DATABASE_URL, audit: config.AUDIT_DATABASE_URL };
   const derive = (service: keyof ServiceDatabases): ServiceDatabase | undefined => {
     const explicit = explicitUrls[service];
     if (explicit) return { url: explicit, name: databaseNameOf(explicit), create: false };
@@ -36,7 +37,7 @@ export function serviceDatabases(config: LauncherConfig): ServiceDatabases {
     url.pathname = `/${encodeURIComponent(name)}`;
     return { url: url.toString(), name, create: true };
   };
-  return { registry: derive("registry"), repository: derive("repository"), consent: derive("consent") };
+  return { registry: derive("registry"), repository: derive("repository"), consent: derive("consent"), audit: derive("audit") };
 }
 
 /** The database a postgres:// URL names; a URL naming none means `opendsp` here. */
@@ -53,7 +54,7 @@ export function redactedUrl(url: string): string {
 
 /** Creates the derived databases that do not exist yet, connected through DATABASE_URL. */
 export async function createMissingDatabases(config: LauncherConfig, databases: ServiceDatabases): Promise<string[]> {
-  const wanted = [databases.registry, databases.repository, databases.consent].filter((d): d is ServiceDatabase => d !== undefined && d.create);
+  const wanted = [databases.registry, databases.repository, databases.consent, databases.audit].filter((d): d is ServiceDatabase => d !== undefined && d.create);
   if (wanted.length === 0 || !config.DATABASE_URL) return [];
   const where = redactedUrl(config.DATABASE_URL);
   let admin: Database<unknown>;

@@ -12,6 +12,7 @@ export interface DataLayout {
   readonly documents: string;
   readonly consentDb: string;
   readonly presenceCodeKey: string;
+  readonly auditDb: string;
   readonly identityProvider: string;
 }
 
@@ -27,6 +28,8 @@ export function dataLayout(dataDir: string): DataLayout {
     documents: join(repositoryDir, "blobs"),
     consentDb: join(consentDir, "db"),
     presenceCodeKey: join(consentDir, "presence-code.key"),
+    // audit/db: the folder may later hold the syslog receiver's TLS files beside the database.
+    auditDb: join(dataDir, "audit", "db"),
     identityProvider: join(dataDir, "identity-provider"),
   };
 }
@@ -38,6 +41,7 @@ export function plannedListeners(config: LauncherConfig): PlannedListener[] {
     ...(config.HL7_MLLP_PORT >= 0 ? [{ service: "registry", variable: "HL7_MLLP_PORT", host: config.REGISTRY_HOST, port: config.HL7_MLLP_PORT } as const] : []),
     { service: "repository", variable: "REPOSITORY_PORT", host: config.REPOSITORY_HOST, port: config.REPOSITORY_PORT },
     { service: "consent", variable: "CONSENT_PORT", host: config.CONSENT_HOST, port: config.CONSENT_PORT },
+    { service: "audit", variable: "AUDIT_PORT", host: config.AUDIT_HOST, port: config.AUDIT_PORT },
     { service: "gateway", variable: "GATEWAY_PORT", host: config.GATEWAY_HOST, port: config.GATEWAY_PORT },
   ];
 }
@@ -48,9 +52,10 @@ export function plannedListeners(config: LauncherConfig): PlannedListener[] {
  * they listen (a port of 0 is known only then).
  */
 
-export function registryEnv(env: Environment, config: LauncherConfig, dataDir: string, databases: ServiceDatabases): Environment {
+export function registryEnv(env: Environment, config: LauncherConfig, dataDir: string, databases: ServiceDatabases, auditUrl: string): Environment {
   return {
     ...env,
+    AUDIT_URL: auditUrl,
     REGISTRY_HOST: config.REGISTRY_HOST,
     REGISTRY_PORT: String(config.REGISTRY_PORT),
     HL7_MLLP_PORT: String(config.HL7_MLLP_PORT),
@@ -60,9 +65,17 @@ export function registryEnv(env: Environment, config: LauncherConfig, dataDir: s
   };
 }
 
-export function repositoryEnv(env: Environment, config: LauncherConfig, dataDir: string, databases: ServiceDatabases, registrySoapUrl: string): Environment {
+export function repositoryEnv(
+  env: Environment,
+  config: LauncherConfig,
+  dataDir: string,
+  databases: ServiceDatabases,
+  registrySoapUrl: string,
+  auditUrl: string,
+): Environment {
   return {
     ...env,
+    AUDIT_URL: auditUrl,
     REPOSITORY_HOST: config.REPOSITORY_HOST,
     REPOSITORY_PORT: String(config.REPOSITORY_PORT),
     REPOSITORY_DATA_DIR: dataLayout(dataDir).repositoryDir,
@@ -85,11 +98,27 @@ export function consentEnv(env: Environment, config: LauncherConfig, dataDir: st
   };
 }
 
+/**
+ * The audit service receives the records of the others: over HTTP from their outbox relays, or as BullMQ jobs when
+ * REDIS_URL is set (both sides read it from the same environment). Its ITI-20 syslog receivers keep their own settings.
+ */
+export function auditEnv(env: Environment, config: LauncherConfig, dataDir: string, databases: ServiceDatabases): Environment {
+  return {
+    ...env,
+    AUDIT_HOST: config.AUDIT_HOST,
+    AUDIT_PORT: String(config.AUDIT_PORT),
+    AUDIT_DATA_DIR: dataLayout(dataDir).auditDb,
+    DATABASE_URL: databases.audit?.url,
+    LOG_LEVEL: config.LOG_LEVEL,
+  };
+}
+
 /** The services behind the gateway, by the base URL each listens on. */
 export interface GatewayUpstreams {
   readonly registry: string;
   readonly repository: string;
   readonly consent: string;
+  readonly audit: string;
 }
 
 /**
@@ -105,6 +134,7 @@ export function gatewayEnv(env: Environment, config: LauncherConfig, upstreams: 
     REGISTRY_URL: upstreams.registry,
     REPOSITORY_URL: upstreams.repository,
     GATEWAY_CONSENT_URL: upstreams.consent,
+    GATEWAY_AUDIT_URL: upstreams.audit,
     GATEWAY_ACCESS_CONTROL: config.GATEWAY_ACCESS_CONTROL,
     ...(identity === undefined ? {} : { GATEWAY_XUA_IDP_CERT_FILE: identity.idpCertFile, GATEWAY_XUA_AUDIENCES: identity.audiences }),
     LOG_LEVEL: config.LOG_LEVEL,

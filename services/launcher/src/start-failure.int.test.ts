@@ -32,7 +32,7 @@ async function freshDataDir(): Promise<string> {
   return dir;
 }
 
-const freePorts = { GATEWAY_PORT: "0", REGISTRY_PORT: "0", REPOSITORY_PORT: "0", CONSENT_PORT: "0", HL7_MLLP_PORT: "0", LOG_LEVEL: "silent" };
+const freePorts = { GATEWAY_PORT: "0", REGISTRY_PORT: "0", REPOSITORY_PORT: "0", CONSENT_PORT: "0", AUDIT_PORT: "0", HL7_MLLP_PORT: "0", LOG_LEVEL: "silent" };
 
 /** The log lines of the launcher, to see what it started and stopped. */
 function capturedLogger(): { logger: ReturnType<typeof createLogger>; events: () => { service?: string; msg: string }[] } {
@@ -73,8 +73,8 @@ describe("a platform that cannot start", () => {
     const lifecycle = events()
       .filter((e) => e.msg === "started" || e.msg === "stopped")
       .map((e) => `${e.service ?? ""} ${e.msg}`);
-    // Consent starts beside the registry and the repository: it too had started, and is stopped.
-    expect(lifecycle.sort()).toEqual(["consent started", "consent stopped", "registry started", "registry stopped"]);
+    // Consent and audit start beside the registry and the repository: they too had started, and are stopped.
+    expect(lifecycle.sort()).toEqual(["audit started", "audit stopped", "consent started", "consent stopped", "registry started", "registry stopped"]);
 
     const platform = await startPlatform({ ...freePorts, OPENDSP_DATA_DIR: dataDir });
     expect((await fetch(`${platform.gateway.url}/health`)).status).toBe(200);

@@ -12,7 +12,10 @@ import { DEFAULT_REPOSITORY_UNIQUE_ID, addPatient, findDocuments, freshPatientId
 import { RESPONSE_STATUS } from "@opendsp/ebxml";
 
 const REDIS_URL = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
-const JOBS_PREFIX = `opendsp-test-${randomBytes(4).toString("hex")}:repository`;
+const TEST_PREFIX = `opendsp-test-${randomBytes(4).toString("hex")}`;
+const JOBS_PREFIX = `${TEST_PREFIX}:repository`;
+// Every queue of this platform under the test's own prefix: the shared Redis serves other tests at the same time.
+const QUEUE_PREFIXES = [JOBS_PREFIX, `${TEST_PREFIX}:registry`, `${TEST_PREFIX}:audit`];
 
 let database: TestDatabase;
 let s3: S3TestServer;
@@ -25,6 +28,7 @@ const env = (): Record<string, string> => ({
   REGISTRY_PORT: "0",
   REPOSITORY_PORT: "0",
   CONSENT_PORT: "0",
+  AUDIT_PORT: "0",
   HL7_MLLP_PORT: "0",
   DATABASE_URL: database.url,
   S3_ENDPOINT: s3.endpoint,
@@ -33,6 +37,8 @@ const env = (): Record<string, string> => ({
   S3_BUCKET: "launcher-documents",
   REDIS_URL,
   REPOSITORY_JOBS_PREFIX: JOBS_PREFIX,
+  REGISTRY_JOBS_PREFIX: `${TEST_PREFIX}:registry`,
+  AUDIT_QUEUE_PREFIX: `${TEST_PREFIX}:audit`,
   LOG_LEVEL: "silent",
 });
 
@@ -45,10 +51,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.stop();
   const base = databaseNameOf(database.url);
-  for (const service of ["registry", "repository", "consent"]) await runAdminStatement(`DROP DATABASE IF EXISTS ${base}_${service} WITH (FORCE)`);
+  for (const service of ["registry", "repository", "consent", "audit"]) await runAdminStatement(`DROP DATABASE IF EXISTS ${base}_${service} WITH (FORCE)`);
   await database?.drop();
   await s3?.stop();
-  await removeJobQueueData(REDIS_URL, JOBS_PREFIX);
+  for (const prefix of QUEUE_PREFIXES) await removeJobQueueData(REDIS_URL, prefix);
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -63,6 +69,7 @@ describe("the platform on PostgreSQL, S3 and Redis", () => {
     expect(platform.backends.registryDatabase).toMatchObject({ kind: "postgres", location: expect.stringContaining(`/${base}_registry`) as string });
     expect(platform.backends.repositoryDatabase).toMatchObject({ kind: "postgres", location: expect.stringContaining(`/${base}_repository`) as string });
     expect(platform.backends.consentDatabase).toMatchObject({ kind: "postgres", location: expect.stringContaining(`/${base}_consent`) as string });
+    expect(platform.backends.auditDatabase).toMatchObject({ kind: "postgres", location: expect.stringContaining(`/${base}_audit`) as string });
     expect(platform.backends.documents).toEqual({ kind: "s3", location: `${s3.endpoint} bucket launcher-documents` });
     expect(platform.backends.jobs).toEqual({ kind: "bullmq", location: REDIS_URL });
 

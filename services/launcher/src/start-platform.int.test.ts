@@ -18,6 +18,7 @@ const env = (): Record<string, string> => ({
   REGISTRY_PORT: "0",
   REPOSITORY_PORT: "0",
   CONSENT_PORT: "0",
+  AUDIT_PORT: "0",
   HL7_MLLP_PORT: "0",
   LOG_LEVEL: "silent",
 });
@@ -49,7 +50,8 @@ describe("the embedded platform (PGlite, documents in a folder, in-process jobs)
 
     platform = await startPlatform(env());
     expect(platform.dataDir).toBe(dataDir);
-    expect((await readdir(dataDir)).sort()).toEqual(["consent", "identity-provider", "opendsp.lock", "registry", "repository"]);
+    expect((await readdir(dataDir)).sort()).toEqual(["audit", "consent", "identity-provider", "opendsp.lock", "registry", "repository"]);
+    expect(await readdir(join(dataDir, "audit"))).toEqual(["db"]);
     expect((await readdir(join(dataDir, "repository"))).sort()).toEqual(["blobs", "db"]);
     expect((await readdir(join(dataDir, "consent"))).sort()).toEqual(["db", "presence-code.key"]);
     expect((await stat(join(dataDir, "consent", "presence-code.key"))).mode & 0o777).toBe(0o600);
@@ -64,6 +66,7 @@ describe("the embedded platform (PGlite, documents in a folder, in-process jobs)
       registryDatabase: { kind: "pglite", location: join(dataDir, "registry") },
       repositoryDatabase: { kind: "pglite", location: join(dataDir, "repository", "db") },
       consentDatabase: { kind: "pglite", location: join(dataDir, "consent", "db") },
+      auditDatabase: { kind: "pglite", location: join(dataDir, "audit", "db") },
       documents: { kind: "folder", location: join(dataDir, "repository", "blobs") },
       jobs: { kind: "in-process", location: "this process" },
     });

@@ -8,13 +8,14 @@ import { gatewayIdentitySettings } from "./development-identity.js";
 import { assertPortsFree } from "./port-check.js";
 import { createMissingDatabases, redactedUrl, serviceDatabases, type ServiceDatabases } from "./postgres-databases.js";
 import { persistedPresenceCodeKey } from "./presence-code-key.js";
-import { consentEnv, dataLayout, gatewayEnv, plannedListeners, registryEnv, repositoryEnv } from "./service-env.js";
+import { auditEnv, consentEnv, dataLayout, gatewayEnv, plannedListeners, registryEnv, repositoryEnv } from "./service-env.js";
 
 /** Where each kind of data lives, as the start listing shows it. */
 export interface PlatformBackends {
   readonly registryDatabase: Backend<"pglite" | "postgres">;
   readonly repositoryDatabase: Backend<"pglite" | "postgres">;
   readonly consentDatabase: Backend<"pglite" | "postgres">;
+  readonly auditDatabase: Backend<"pglite" | "postgres">;
   readonly documents: Backend<"folder" | "s3">;
   readonly jobs: Backend<"in-process" | "bullmq">;
 }
@@ -26,11 +27,20 @@ export interface Backend<K extends string> {
 }
 
 export interface RunningPlatform {
-  readonly gateway: { readonly url: string; readonly registrySoapUrl: string; readonly repositorySoapUrl: string; readonly consentApiUrl: string };
+  readonly gateway: {
+    readonly url: string;
+    readonly registrySoapUrl: string;
+    readonly repositorySoapUrl: string;
+    readonly consentApiUrl: string;
+    /** The audit service's access history and AuditEvent search, through the gateway. */
+    readonly auditApiUrl: string;
+  };
   readonly registry: { readonly url: string; readonly soapUrl: string; readonly mllpHost: string; readonly mllpPort: number | undefined };
   readonly repository: { readonly url: string; readonly soapUrl: string };
   /** The consent service; its JSON API is `apiUrl`, reached by clients through the gateway at `gateway.consentApiUrl`. */
   readonly consent: { readonly url: string; readonly apiUrl: string };
+  /** The audit service: the other services deliver their audit records to it. */
+  readonly audit: { readonly url: string };
   /**
    * The development identity provider the gateway trusts, when the launcher set it up (no GATEWAY_XUA_IDP_CERT_FILE of
    * the operator's, access control not off): its folder (what `opendsp token --data-dir` reads) and its audience.
@@ -115,6 +125,7 @@ export async function startPlatform(env: Environment = process.env, options: { r
         ...(databases.registry ? [] : [layout.registryDb]),
         ...(databases.repository ? [] : [layout.repositoryDb]),
         ...(databases.consent ? [] : [layout.consentDb]),
+        ...(databases.audit ? [] : [layout.auditDb]),
       ],
       logger,
     );
@@ -122,13 +133,24 @@ export async function startPlatform(env: Environment = process.env, options: { r
     // "off" is for tests of other parts: no user authentication either (an operator's own GATEWAY_XUA_* still apply).
     const identity = config.GATEWAY_ACCESS_CONTROL === "off" ? undefined : await gatewayIdentitySettings(config, layout.identityProvider);
 
-    const { startRegistryServer, startRepositoryServer, startConsentServer, startGatewayServer } = await services;
-    // Consent depends on nobody: it starts beside the others.
+    const { startRegistryServer, startRepositoryServer, startConsentServer, startAuditServer, loadAuditConfig, startGatewayServer } = await services;
+    // Consent and audit depend on nobody: they start beside the others.
     const consentStart = start("consent", () => startConsentServer(consentEnv(env, config, dataDir, databases, presenceCodeKey)));
     consentStart.catch(() => undefined);
-    const startRegistry = () => start("registry", () => startRegistryServer(registryEnv(env, config, dataDir, databases)));
-    const startRepository = (registrySoapUrl: string) =>
-      start("repository", () => startRepositoryServer(repositoryEnv(env, config, dataDir, databases, registrySoapUrl)));
+    const auditStart = start("audit", () => startAuditServer(loadAuditConfig(auditEnv(env, config, dataDir, databases))));
+    auditStart.catch(() => undefined);
+    // The registry and the repository only send records once they have some, and their outboxes keep them meanwhile:
+    // with a fixed port the audit address is known before the audit service listens.
+    const auditUrl = config.AUDIT_PORT > 0 ? Promise.resolve(`http://${urlHost(config.AUDIT_HOST)}:${config.AUDIT_PORT}`) : auditStart.then((a) => a.address);
+    auditUrl.catch(() => undefined);
+    const startRegistry = async () => {
+      const audit = await auditUrl;
+      return start("registry", () => startRegistryServer(registryEnv(env, config, dataDir, databases, audit)));
+    };
+    const startRepository = async (registrySoapUrl: string) => {
+      const audit = await auditUrl;
+      return start("repository", () => startRepositoryServer(repositoryEnv(env, config, dataDir, databases, registrySoapUrl, audit)));
+    };
     type Registry = Awaited<ReturnType<typeof startRegistry>>;
     type Repository = Awaited<ReturnType<typeof startRepository>>;
     const registryAndRepository = async (): Promise<[Registry, Repository]> => {
@@ -141,17 +163,19 @@ export async function startPlatform(env: Environment = process.env, options: { r
       const first = await startRegistry();
       return [first, await startRepository(first.soapUrl)];
     };
-    const [[registry, repository], consent] = await bothOrNeither(registryAndRepository(), consentStart);
-    const gateway = await start("gateway", () =>
-      startGatewayServer(gatewayEnv(env, config, { registry: registry.address, repository: repository.address, consent: consent.address }, identity)),
-    );
+    const [[[registry, repository], consent], audit] = await bothOrNeither(bothOrNeither(registryAndRepository(), consentStart), auditStart);
+    const upstreams = { registry: registry.address, repository: repository.address, consent: consent.address, audit: audit.address };
+    const gateway = await start("gateway", () => startGatewayServer(gatewayEnv(env, config, upstreams, identity)));
 
     let stopping: Promise<void> | undefined;
     return {
-      gateway: { url: gateway.address, registrySoapUrl: gateway.registryUrl, repositorySoapUrl: gateway.repositoryUrl, consentApiUrl: `${gateway.address}/api/consent` },
+      gateway: { url: gateway.address, registrySoapUrl: gateway.registryUrl, repositorySoapUrl: gateway.repositoryUrl, consentApiUrl: `${gateway.address}/api/consent`,
+        auditApiUrl: `${gateway.address}/api/audit`,
+      },
       registry: { url: registry.address, soapUrl: registry.soapUrl, mllpHost: config.REGISTRY_HOST, mllpPort: registry.mllpPort },
       repository: { url: repository.address, soapUrl: repository.soapUrl },
       consent: { url: consent.address, apiUrl: `${consent.address}/api/consent` },
+      audit: { url: audit.address },
       accessControl: config.GATEWAY_ACCESS_CONTROL,
       identityProvider: identity === undefined ? undefined : { dir: identity.dir, certificateFile: identity.idpCertFile, audiences: identity.audiences },
       dataDir,
@@ -167,16 +191,19 @@ export async function startPlatform(env: Environment = process.env, options: { r
 }
 
 async function loadServices() {
-  const [registry, repository, consent, gateway] = await Promise.all([
+  const [registry, repository, consent, audit, gateway] = await Promise.all([
     import("@opendsp/registry"),
     import("@opendsp/repository"),
     import("@opendsp/consent"),
+    import("@opendsp/audit"),
     import("@opendsp/gateway"),
   ]);
   return {
     startRegistryServer: registry.startRegistryServer,
     startRepositoryServer: repository.startRepositoryServer,
     startConsentServer: consent.startConsentServer,
+    startAuditServer: audit.startAuditServer,
+    loadAuditConfig: audit.loadAuditConfig,
     startGatewayServer: gateway.startGatewayServer,
   };
 }
@@ -204,6 +231,7 @@ function backendsOf(config: LauncherConfig, dataDir: string, databases: ServiceD
     registryDatabase: database(databases.registry, layout.registryDb),
     repositoryDatabase: database(databases.repository, layout.repositoryDb),
     consentDatabase: database(databases.consent, layout.consentDb),
+    auditDatabase: database(databases.audit, layout.auditDb),
     documents: config.S3_ENDPOINT ? { kind: "s3", location: `${config.S3_ENDPOINT} bucket ${config.S3_BUCKET}` } : { kind: "folder", location: layout.documents },
     jobs: config.REDIS_URL ? { kind: "bullmq", location: redactedUrl(config.REDIS_URL) } : { kind: "in-process", location: "this process" },
   };

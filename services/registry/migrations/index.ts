@@ -1,11 +1,13 @@
 import type { MigrationSet } from "@opendsp/platform";
 import * as registrySchema from "./2026-11-22T0400-registry-schema.js";
 import * as leafXml from "./2026-11-22T0600-leaf-xml.js";
-import * as auditRecordOutbox from "./2026-12-06T0100-audit-record-outbox.js";
+import * as documentStatistics from "./2026-12-06T0400-document-statistics.js";
+import * as auditRecordOutbox from "./2026-12-06T0500-audit-record-outbox.js";
 
 /** Every migration of the registry database, in order of their timestamped names. */
 export const REGISTRY_MIGRATIONS: MigrationSet = {
   "2026-11-22T0400-registry-schema": registrySchema,
   "2026-11-22T0600-leaf-xml": leafXml,
-  "2026-12-06T0100-audit-record-outbox": auditRecordOutbox,
+  "2026-12-06T0400-document-statistics": documentStatistics,
+  "2026-12-06T0500-audit-record-outbox": auditRecordOutbox,
 };

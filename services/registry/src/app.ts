@@ -9,6 +9,7 @@ import { REGISTRY_SOAP_PATH } from "./registry-soap-path.js";
 import { registerDocumentsLookupRoute } from "./routes/documents-lookup.route.js";
 
 import { registerPatientRoutes } from "./routes/patients.route.js";
+import { registerStatisticsRoutes } from "./routes/statistics.route.js";
 
 export { REGISTRY_SOAP_PATH };
 
@@ -24,6 +25,7 @@ export function buildApp(deps: RegistryDeps, logger: Logger): FastifyInstance {
   registerSoapEndpoint(app, REGISTRY_SOAP_PATH, operations, { maxRootBytes: maxBytes, maxTotalBytes: maxBytes });
   registerPatientRoutes(app, deps);
   registerDocumentsLookupRoute(app, deps);
+  registerStatisticsRoutes(app, deps);
   registerDatabaseHealthRoute(app, deps.db);
   return app;
 }

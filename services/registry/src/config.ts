@@ -20,8 +20,12 @@ export const RegistryConfigSchema = Type.Object({
   REGISTRY_MAX_MESSAGE_BYTES: Type.Integer({ default: 64 * 1024 * 1024, minimum: 1024 }),
   /** ITI-8 patient identity feed, HL7 v2 over MLLP; 0 picks a free port, -1 turns the listener off. */
   HL7_MLLP_PORT: Type.Integer({ default: 2575, minimum: -1, maximum: 65535 }),
-  /** redis(s)://… : audit records go to the audit service's queue on this Redis (before AUDIT_URL). */
+  /** redis(s)://… runs the registry's jobs on BullMQ and delivers its audit records to the audit service's queue; absent: in-process jobs. */
   REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://" })),
+  /** Key prefix of those jobs in Redis, shared by the registry's replicas (one database). */
+  REGISTRY_JOBS_PREFIX: Type.String({ default: "opendsp:registry", pattern: "^[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)*$" }),
+  /** Every this many minutes the statistics are recounted from the registered documents, healing lost jobs. */
+  REGISTRY_STATISTICS_CATCH_UP_MINUTES: Type.Integer({ default: 60, minimum: 1, maximum: 7 * 24 * 60 }),
   /** Key prefix of the audit service's queue; it must match the audit service's. */
   AUDIT_QUEUE_PREFIX: Type.String({ default: AUDIT_DELIVERY.queuePrefix, minLength: 1 }),
   /** The audit service's base URL, for its HTTP intake when there is no Redis. Neither set: records wait in the outbox. */

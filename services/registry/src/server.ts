@@ -15,6 +15,7 @@ import { REGISTRY_MIGRATIONS } from "../migrations/index.js";
 import { buildApp, REGISTRY_SOAP_PATH } from "./app.js";
 import { loadAffinityDomainCodes } from "./codes.js";
 import { loadRegistryConfig } from "./config.js";
+import { startRegistryJobs, type RegistryJobs } from "./jobs/registry-jobs.js";
 import { startPatientFeedListener } from "./patient-feed/patient-feed.listener.js";
 import type { RegistryDatabase } from "./storage/registry-database.js";
 
@@ -34,23 +35,28 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
   let address: string;
   let feed: Awaited<ReturnType<typeof startPatientFeedListener>> | undefined;
   let delivery: AuditDelivery | undefined;
+  let jobs: RegistryJobs | undefined;
   try {
     const applied = config.MIGRATE_ON_START ? await migrateToLatest(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS) : await requireMigratedSchema(database);
     logger.info({ database: database.kind, migrations: applied.length, codes: codes ? "affinity domain" : "open domain" }, "registry database ready");
     delivery = await createAuditDelivery({ redisUrl: config.REDIS_URL, auditUrl: config.AUDIT_URL, queuePrefix: config.AUDIT_QUEUE_PREFIX, logger });
     if (delivery) relay = createAuditRelay({ db: database.db, databaseKind: database.kind, delivery, logger });
-    app = buildApp(deps, logger);
+    jobs = await startRegistryJobs(config, database.db, logger);
+    const statistics = jobs.statistics;
+    app = buildApp({ ...deps, afterRegistration: (uuid) => statistics.afterRegistration(uuid) }, logger);
     address = await app.listen({ host: config.REGISTRY_HOST, port: config.REGISTRY_PORT });
     feed = config.HL7_MLLP_PORT >= 0 ? await startPatientFeedListener(deps, logger) : undefined;
   } catch (e) {
     // A start that fails (schema, port taken, MLLP port taken) leaves nothing open behind it.
     await app?.close();
+    await jobs?.close();
     await relay?.close();
     await delivery?.close();
     await database.close();
     throw e;
   }
   const http = app;
+  const queue = jobs;
   logger.info({ soap: `${address}${REGISTRY_SOAP_PATH}`, mllpPort: feed?.port }, "registry listening");
   return {
     address,
@@ -59,6 +65,7 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
     async close(): Promise<void> {
       await feed?.close();
       await http.close();
+      await queue.close();
       await relay?.close();
       await delivery?.close();
       await database.close();

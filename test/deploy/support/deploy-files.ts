@@ -14,6 +14,8 @@ export const SERVICE_IMAGES = {
   repository: { httpPort: 8082, otherPorts: [], portVariable: "REPOSITORY_PORT" },
   consent: { httpPort: 8084, otherPorts: [], portVariable: "CONSENT_PORT" },
   gateway: { httpPort: 8080, otherPorts: [], portVariable: "GATEWAY_PORT" },
+  // 6514: syslog over TLS (RFC 5425 section 4.1).
+  audit: { httpPort: 8085, otherPorts: [6514], portVariable: "AUDIT_PORT" },
 } as const;
 export type ServiceName = keyof typeof SERVICE_IMAGES;
 export const SERVICE_NAMES = Object.keys(SERVICE_IMAGES) as ServiceName[];
@@ -84,11 +86,12 @@ export function kustomizedManifests(): K8sManifest[] {
 
 /**
  * The environment variable names a service's configuration schema reads (the TypeBox object its src/config.ts
- * exports), or undefined while the service has no src/config.ts yet.
+ * exports); none while the service has no src/config.ts yet, so that whatever the deployment gives it then must be
+ * listed in support/pending.ts.
  */
-export async function configKeys(service: string): Promise<Set<string> | undefined> {
+export async function configKeys(service: string): Promise<Set<string>> {
   const file = join(REPO_ROOT, "services", service, "src", "config.ts");
-  if (!existsSync(file)) return undefined;
+  if (!existsSync(file)) return new Set();
   const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const schemas = Object.entries(module).filter(
     ([name, value]) =>

@@ -16,13 +16,14 @@ describe("openapi/consent.json", () => {
     const document = (await buildConsentOpenApi()) as { openapi: string; paths: Record<string, Record<string, Operation>> };
     expect(document.openapi).toBe("3.1.0");
     const operations = Object.entries(document.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
-    expect(operations).toHaveLength(25);
+    expect(operations).toHaveLength(26);
     for (const { path, method, op } of operations) {
       expect(op.summary, `${method} ${path}`).toBeTruthy();
       expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(["400", "500"]));
       const hasActorHeader = (op.parameters ?? []).some((p) => p.in === "header" && p.name === "x-opendsp-actor");
       expect(hasActorHeader, `${method} ${path}`).toBe(path.startsWith("/api/consent/patients/"));
     }
+    expect(Object.keys(document.paths["/internal/statistics"]?.["get"]?.responses ?? {}).sort()).toEqual(["200", "400", "500"]);
     expect(Object.keys(document.paths["/api/consent/patients/{patientId}/presence-grants"]?.["post"]?.responses ?? {}).sort()).toEqual(["201", "400", "401", "403", "409", "429", "500"]);
   });
 });

@@ -50,6 +50,12 @@ const OPERATIONS: Readonly<Record<string, { summary: string; description: string
     description:
       "May this actor read or publish for this patient? Internal: the gateway asks on behalf of an actor it authenticated, with no X-OpenDSP-Actor header. The answer carries the rules version (cache key), masked documents and validUntil.",
   },
+  "GET /internal/statistics": {
+    tag: "statistics",
+    summary: "Count the professionals patients declared (gateway)",
+    description:
+      "Distinct professionals in trust circles or declared as referring doctor, and the patients who declared them, counted live. Aggregates only. Internal: the gateway combines them with the registry's document statistics for its public GET /api/stats; it does not forward this route.",
+  },
 };
 
 const TAGS = [
@@ -57,6 +63,7 @@ const TAGS = [
   { name: "presence", description: "Presence codes and the grants they start" },
   { name: "record", description: "Record state, change log and access grants" },
   { name: "decisions", description: "The decision API for the gateway" },
+  { name: "statistics", description: "Aggregate counts for the published statistics" },
 ];
 
 /**

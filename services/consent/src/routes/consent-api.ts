@@ -11,6 +11,7 @@ import { registerProfessionalListRoutes } from "./professional-lists.route.js";
 import { registerRecordStateRoutes } from "./record-state.route.js";
 import { registerReferringDoctorRoutes } from "./referring-doctor.route.js";
 import { registerRepresentativeRoutes } from "./representatives.route.js";
+import { registerStatisticsRoute } from "./statistics.route.js";
 import { strictValidatorCompiler } from "./strict-validator.js";
 
 /**
@@ -34,6 +35,7 @@ export function registerConsentApi(app: FastifyInstance, deps: ConsentDeps, sett
     registerChangesRoute(scope, deps);
     registerAccessGrantsRoute(scope, deps);
     registerDecisionRoute(scope, deps);
+    registerStatisticsRoute(scope, deps);
     done();
   });
 }

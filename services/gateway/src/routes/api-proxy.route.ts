@@ -41,14 +41,19 @@ export function registerApiProxyRoutes(app: FastifyInstance, deps: GatewayDeps, 
     for (const api of API_ROUTES) {
       for (const url of [api.prefix, `${api.prefix}/*`]) {
         // Patient ids travel in these URLs: only warnings and errors are logged for them (or less, if so configured).
-        scope.route({ method: [...METHODS], url, logLevel: atLeastWarn(config.LOG_LEVEL), handler: (request, reply) => proxy(api.upstream, request, reply, deps, context) });
+        scope.route({ method: [...METHODS], url, logLevel: atLeastWarn(config.LOG_LEVEL), handler: (request, reply) => proxyApiRequest(api.upstream, request, reply, deps, context) });
       }
     }
     done();
   });
 }
 
-async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: FastifyReply, deps: GatewayDeps, context: RequestContext): Promise<FastifyReply> {
+/**
+ * One JSON API call proxied to a service. The consent and audit APIs authenticate their caller here (the assertion
+ * stays at the gateway; the service gets the verified party in X-OpenDSP-Actor); the audit API, a patient's access
+ * history, answers nobody anonymous.
+ */
+export async function proxyApiRequest(upstream: UpstreamName, request: FastifyRequest, reply: FastifyReply, deps: GatewayDeps, context: RequestContext): Promise<FastifyReply> {
   const { config, upstreams, metrics } = deps;
   const requestId = context.id(request);
   const label = (outcome: "ok" | "upstream-fault" | "refused" | "upstream-error"): void => context.label(request, { endpoint: "api", action: request.method, outcome });
@@ -61,15 +66,16 @@ async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: Fas
   }
   const path = target.split("?")[0] ?? "";
   let actorHeader: string | undefined;
-  if (upstream === "consent") {
-    if (INTERNAL_PATHS.test(path)) {
+  if (upstream === "consent" || upstream === "audit") {
+    if (upstream === "consent" && INTERNAL_PATHS.test(path)) {
       label("refused");
       return problem(reply, 404, "urn:opendsp:problem:not-found", "Not found", "No such API");
     }
     const caller = apiCallerOf(firstValue(request.headers.authorization), deps.xua, deps.roles);
-    if (caller.kind === "refused") {
+    if (caller.kind === "refused" || (caller.kind === "anonymous" && upstream === "audit")) {
       label("refused");
-      return problem(reply.header("www-authenticate", 'SAML realm="opendsp"'), 401, "urn:opendsp:problem:unauthenticated", "Not authenticated", caller.detail);
+      const detail = caller.kind === "refused" ? caller.detail : "The access history needs `Authorization: SAML <base64url of a signed SAML 2.0 assertion>`";
+      return problem(reply.header("www-authenticate", 'SAML realm="opendsp"'), 401, "urn:opendsp:problem:unauthenticated", "Not authenticated", detail);
     }
     if (caller.kind === "actor") actorHeader = encodeActorHeader(caller.actor);
   }
@@ -88,7 +94,7 @@ async function proxy(upstream: UpstreamName, request: FastifyRequest, reply: Fas
       dispatcher: upstreams.agent,
       method: request.method,
       headers: {
-        ...endToEndHeaders(request.headers, (lower) => setByGatewayOnly(lower) || (upstream === "consent" && lower === "authorization")),
+        ...endToEndHeaders(request.headers, (lower) => setByGatewayOnly(lower) || ((upstream === "consent" || upstream === "audit") && lower === "authorization")),
         ...forwardedFor(request.headers, request.ip, request.protocol),
         "x-request-id": requestId,
         ...(actorHeader === undefined ? {} : { [ACTOR_HEADER]: actorHeader }),
@@ -125,6 +131,7 @@ function problem(reply: FastifyReply, status: number, type: string, title: strin
   return reply.code(status).type(PROBLEM).send({ type, title, status, detail });
 }
 
-function atLeastWarn(level: GatewayConfig["LOG_LEVEL"]): "warn" | "error" | "fatal" | "silent" {
+/** The log level of routes whose URLs hold patient ids. */
+export function atLeastWarn(level: GatewayConfig["LOG_LEVEL"]): "warn" | "error" | "fatal" | "silent" {
   return level === "error" || level === "fatal" || level === "silent" ? level : "warn";
 }

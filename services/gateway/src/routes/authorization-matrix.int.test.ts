@@ -1,11 +1,15 @@
+import type { AuditTransaction } from "@opendsp/atna";
 import { RETURN_TYPE, STORED_QUERY, writeAdhocQueryRequest, type XmlElement } from "@opendsp/ebxml";
+import { parseGrantHeader, type Grant, type GrantBasis } from "@opendsp/platform";
 import { createPostgresTestDatabase, findDocumentsQuery, generateTestCertificate, provideAndRegisterBody, startServiceProcess, type ServiceProcess, type TestDatabase } from "@opendsp/testing";
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCollectingAuditTrail, type CollectingAuditTrail } from "../testing/collecting-audit-trail.testing.js";
 import { REPOSITORY_UNIQUE_ID, freshPatientId, startXdsStack, type XdsStack } from "../testing/gateway-harness.js";
+import { startRecordingRelay, type RecordingRelay } from "../testing/recording-relay.testing.js";
 import { createTestPki, tlsClient, type TestPki } from "../testing/mutual-tls.testing.js";
 import {
   ITI,
@@ -27,7 +31,9 @@ import {
  * through the gateway as deployed: HTTPS with optional client certificates, XUA assertions from a trusted identity
  * provider, the consent service, registry and repository as their own processes on PostgreSQL. The patients set
  * their rules through the gateway's consent API with their own assertions, and publish their first documents
- * themselves.
+ * themselves. Relays in front of the registry and the repository show the X-OpenDSP-Grant each allowed request
+ * reaches them with; the gateway's audit trail shows one record for each request it refused (or, for a read, let
+ * through with nothing to see).
  */
 
 /** How long a presence code lasts here; the "expired code" professional presents theirs after it. */
@@ -47,6 +53,10 @@ interface ActorCase {
   readonly caller: (patientId: string) => Caller;
   readonly refusedEmergencyPatient?: boolean;
   readonly expected: Record<State, Expectation>;
+  /** The right the gateway names to the services for what it lets through. */
+  readonly grant: GrantBasis;
+  /** Who the audit record of a refusal names as the requestor. */
+  readonly requestor: { readonly kind: "patient" | "representative" | "professional" | "system"; readonly id: (patientId: string) => string };
 }
 
 interface PatientRecord {
@@ -60,6 +70,8 @@ let idp: TestIdentityProvider;
 let consentDb: TestDatabase;
 let consent: ServiceProcess;
 let stack: XdsStack;
+let audit: CollectingAuditTrail;
+const relays = new Map<"registry" | "repository", RecordingRelay>();
 let userAgent: Agent;
 let labAgent: Agent;
 let apiBase: string;
@@ -75,28 +87,107 @@ const PROFESSIONAL_WITH_ACCESS: Record<State, Expectation> = { open: { read: tru
 const SELF: Record<State, Expectation> = { open: { read: true, seesMasked: true, publish: true }, closed: { read: true, seesMasked: true, publish: false } };
 const NOBODY: Record<State, Expectation> = { open: NONE, closed: NONE };
 
+const named = (id: string) => ({ kind: "professional" as const, id: () => id });
+
 const ACTORS: readonly ActorCase[] = [
-  { name: "referring doctor", caller: professional("dr-referring"), expected: PROFESSIONAL_WITH_ACCESS },
-  { name: "trust-circle professional", caller: professional("dr-trusted"), expected: PROFESSIONAL_WITH_ACCESS },
-  { name: "professional with a valid presence code", caller: professional("dr-presence"), expected: PROFESSIONAL_WITH_ACCESS },
-  { name: "professional with an expired presence code", caller: professional("dr-expired"), expected: NOBODY },
-  { name: "blacklisted professional also in the trust circle", caller: professional("dr-blacklisted"), expected: NOBODY },
+  { name: "referring doctor", caller: professional("dr-referring"), expected: PROFESSIONAL_WITH_ACCESS, grant: "referring-doctor", requestor: named("dr-referring") },
+  { name: "trust-circle professional", caller: professional("dr-trusted"), expected: PROFESSIONAL_WITH_ACCESS, grant: "trust-circle", requestor: named("dr-trusted") },
+  { name: "professional with a valid presence code", caller: professional("dr-presence"), expected: PROFESSIONAL_WITH_ACCESS, grant: "presence-grant", requestor: named("dr-presence") },
+  { name: "professional with an expired presence code", caller: professional("dr-expired"), expected: NOBODY, grant: "presence-grant", requestor: named("dr-expired") },
+  { name: "blacklisted professional also in the trust circle", caller: professional("dr-blacklisted"), expected: NOBODY, grant: "trust-circle", requestor: named("dr-blacklisted") },
   {
     name: "emergency professional",
     caller: professional("dr-emergency", { roles: ["emergency"], purposeOfUse: "EMERGENCY" }),
     expected: { open: { read: true, seesMasked: false, publish: false }, closed: NONE },
+    grant: "emergency",
+    requestor: named("dr-emergency"),
   },
   {
     name: "emergency professional, the patient refused emergency access",
     caller: professional("dr-emergency", { roles: ["emergency"], purposeOfUse: "EMERGENCY" }),
     refusedEmergencyPatient: true,
     expected: NOBODY,
+    grant: "emergency",
+    requestor: named("dr-emergency"),
   },
-  { name: "unrelated professional", caller: professional("dr-unrelated"), expected: NOBODY },
-  { name: "laboratory system (mutual TLS, no assertion)", caller: () => ({ agent: labAgent }), expected: { open: { read: false, seesMasked: false, publish: true }, closed: NONE } },
-  { name: "the patient", caller: patientCaller, expected: SELF },
-  { name: "legal representative", caller: (patientId) => user({ subject: "rep-legal", roles: ["representative"], patientId }), expected: SELF },
+  { name: "unrelated professional", caller: professional("dr-unrelated"), expected: NOBODY, grant: "trust-circle", requestor: named("dr-unrelated") },
+  {
+    name: "laboratory system (mutual TLS, no assertion)",
+    caller: () => ({ agent: labAgent }),
+    expected: { open: { read: false, seesMasked: false, publish: true }, closed: NONE },
+    grant: "system",
+    requestor: { kind: "system", id: () => "lab-1" },
+  },
+  { name: "the patient", caller: patientCaller, expected: SELF, grant: "patient", requestor: { kind: "patient", id: (patientId) => patientId } },
+  {
+    name: "legal representative",
+    caller: (patientId) => user({ subject: "rep-legal", roles: ["representative"], patientId }),
+    expected: SELF,
+    grant: "representative",
+    requestor: { kind: "representative", id: () => "rep-legal" },
+  },
 ];
+
+/** The X-OpenDSP-Grant of each SOAP request the service behind the relay received since the last look. */
+function grantsReceived(service: "registry" | "repository"): (Grant | undefined)[] {
+  const relay = relays.get(service);
+  if (relay === undefined) throw new Error("relays not started");
+  return relay
+    .take()
+    .filter((r) => r.method === "POST" && r.path.startsWith("/xds/"))
+    .map((r) => parseGrantHeader(r.headers["x-opendsp-grant"]));
+}
+
+/** Forgets what the relays and the audit trail saw, before a cell's request. */
+function startCell(): void {
+  for (const relay of relays.values()) relay.take();
+  audit.take();
+}
+
+interface CellOutcome {
+  readonly allowed: boolean;
+  readonly transaction: AuditTransaction;
+  readonly service: "registry" | "repository";
+  /** A refused read still reaches the service (answered as for a patient without documents); a publication does not. */
+  readonly forwardedWhenRefused: boolean;
+  /** A refusal the gateway can audit names a patient: a GetDocuments of a system, which declares none, names nobody. */
+  readonly auditedWhenRefused: boolean;
+}
+
+/**
+ * What an allowed request reaches the service with (the actor's right, flagged when it is break-the-glass) and what
+ * a refused one leaves: exactly one audit record of the transaction, failed, naming who asked and whose record,
+ * holding no document content.
+ */
+function expectCellOutcome(actor: ActorCase, state: State, r: PatientRecord, outcome: CellOutcome): void {
+  const grants = grantsReceived(outcome.service);
+  const records = audit.take();
+  if (outcome.allowed) {
+    expect(grants).toEqual([{ basis: actor.grant, emergency: actor.grant === "emergency" }]);
+    expect(records).toEqual([]);
+    return;
+  }
+  expect(grants).toEqual(outcome.forwardedWhenRefused ? [undefined] : []);
+  if (!outcome.auditedWhenRefused) {
+    expect(records).toEqual([]);
+    return;
+  }
+  expect(records).toHaveLength(1);
+  const [refusal] = records;
+  expect(refusal).toMatchObject({
+    transaction: outcome.transaction,
+    role: "gateway",
+    outcome: "serious-failure",
+    requestor: { kind: actor.requestor.kind, id: actor.requestor.id(r.patientId) },
+    patientIds: [r.patientId],
+    failure: { code: expect.stringMatching(/^GW_[A-Z_]+$/) as unknown },
+  });
+  if (state === "closed" && (actor.requestor.kind === "professional" || outcome.transaction === "ITI-41")) expect(refusal?.failure?.code).toBe("GW_RECORD_CLOSED");
+  expect(refusal?.grant).toBeUndefined();
+  expect(refusal?.documents).toBeUndefined();
+  expect(refusal?.query).toBeUndefined();
+  expect(JSON.stringify(refusal)).not.toContain("report ");
+}
 
 function getDocumentsQuery(uniqueIds: readonly string[]): XmlElement {
   return writeAdhocQueryRequest({
@@ -151,15 +242,26 @@ beforeAll(async () => {
     CONSENT_PRESENCE_CODE_KEY: randomBytes(32).toString("base64"),
     CONSENT_PRESENCE_CODE_TTL_SECONDS: String(CODE_TTL_SECONDS),
   });
-  stack = await startXdsStack({
-    ...pki.env,
-    GATEWAY_XUA_IDP_CERT_FILE: idpFile,
-    GATEWAY_XUA_AUDIENCES: idp.audience,
-    GATEWAY_ACCESS_CONTROL: "enforced",
-    GATEWAY_CONSENT_URL: new URL(consent.soapUrl).origin,
-    // Long enough that only the invalidation on a rule change can explain a changed answer.
-    GATEWAY_CONSENT_CACHE_SECONDS: "120",
-  });
+  audit = createCollectingAuditTrail();
+  stack = await startXdsStack(
+    {
+      ...pki.env,
+      GATEWAY_XUA_IDP_CERT_FILE: idpFile,
+      GATEWAY_XUA_AUDIENCES: idp.audience,
+      GATEWAY_ACCESS_CONTROL: "enforced",
+      GATEWAY_CONSENT_URL: new URL(consent.soapUrl).origin,
+      // Long enough that only the invalidation on a rule change can explain a changed answer.
+      GATEWAY_CONSENT_CACHE_SECONDS: "120",
+    },
+    {
+      auditTrail: audit,
+      upstreamUrl: async (service, url) => {
+        const relay = await startRecordingRelay(url);
+        relays.set(service, relay);
+        return relay.url;
+      },
+    },
+  );
   apiBase = stack.gateway.address;
   userAgent = tlsClient(pki.ca);
   labAgent = tlsClient(pki.ca, pki.laboratory);
@@ -190,6 +292,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([userAgent?.close(), labAgent?.close()]);
   await stack?.close();
+  await Promise.all([...relays.values()].map((relay) => relay.close()));
   await consent?.stop();
   await consentDb?.drop();
   await pki?.remove();
@@ -208,28 +311,37 @@ describe.each(["open", "closed"] as const)("authorization matrix, %s record", (s
 
     it(`ITI-18 FindDocuments: ${expected.read ? (expected.seesMasked ? "every document" : "the unmasked document only") : "an empty Success, as for a patient without documents"}`, async () => {
       const r = record();
+      startCell();
       const answer = await callGateway(actor.caller(r.patientId), stack.gateway.registryUrl, ITI.query, findDocumentsQuery(r.patientId));
       const found = uniqueIdsFound(answer);
       expect(ofRecord(found, r)).toEqual(visible(r));
       if (!expected.read) expect(found.size).toBe(0);
+      expectCellOutcome(actor, state, r, { allowed: expected.read, transaction: "ITI-18", service: "registry", forwardedWhenRefused: true, auditedWhenRefused: true });
     });
 
     it(`ITI-18 GetDocuments: ${expected.read ? "what the actor may see" : "nothing"}`, async () => {
       const r = record();
+      startCell();
       const answer = await callGateway(actor.caller(r.patientId), stack.gateway.registryUrl, ITI.query, getDocumentsQuery([r.plain, r.masked]));
       expect(ofRecord(uniqueIdsFound(answer), r)).toEqual(visible(r));
+      const auditedWhenRefused = actor.requestor.kind !== "system";
+      expectCellOutcome(actor, state, r, { allowed: expected.read, transaction: "ITI-18", service: "registry", forwardedWhenRefused: true, auditedWhenRefused });
     });
 
     it(`ITI-43: ${expected.read ? "delivers what the actor may see" : "delivers nothing"}; the rest is answered as unknown`, async () => {
       const r = record();
+      startCell();
       const answer = await callGateway(actor.caller(r.patientId), stack.gateway.repositoryUrl, ITI.retrieve, retrieveRequest(REPOSITORY_UNIQUE_ID, [r.plain, r.masked]), "mtom");
       expect(ofRecord(uniqueIdsRetrieved(answer), r)).toEqual(visible(r));
+      expectCellOutcome(actor, state, r, { allowed: expected.read, transaction: "ITI-43", service: "repository", forwardedWhenRefused: true, auditedWhenRefused: true });
     });
 
     it(`ITI-41: ${expected.publish ? "publishes" : "is refused with a Sender Fault, nothing registered"}`, async () => {
       const r = record();
+      startCell();
       const { outcome, uniqueId } = await publish(actor.caller(r.patientId), r.patientId);
       expect(outcome).toBe(expected.publish ? SUCCESS : "Fault");
+      expectCellOutcome(actor, state, r, { allowed: expected.publish, transaction: "ITI-41", service: "repository", forwardedWhenRefused: false, auditedWhenRefused: true });
       if (!expected.publish) {
         // Looked up as the patient, who sees everything of an open or closed record.
         const found = uniqueIdsFound(await callGateway(patientCaller(r.patientId), stack.gateway.registryUrl, ITI.query, getDocumentsQuery([uniqueId])));
@@ -273,10 +385,16 @@ describe("when the consent service is down", () => {
     expect(uniqueIdsFound(await callGateway(referring, stack.gateway.registryUrl, ITI.query, findDocumentsQuery(r.patientId))).has(r.plain)).toBe(true);
     await consent.stop();
     const stranger = professional("dr-never-seen")(r.patientId);
+    audit.take();
     const refused = await callGateway(stranger, stack.gateway.registryUrl, ITI.query, findDocumentsQuery(r.patientId));
     expect(refused.fault).toBe("Receiver");
     const publish = await callGateway(stranger, stack.gateway.repositoryUrl, ITI.provide, provideAndRegisterBody(r.patientId, "text/plain", { kind: "inline", bytes: Buffer.from("x") }).body);
     expect(publish.fault).toBe("Receiver");
+    // Each refusal audited once, naming who asked; the patient is not known when nothing could be decided.
+    expect(audit.take().map((a) => [a.transaction, a.outcome, a.requestor?.id, a.failure?.code])).toEqual([
+      ["ITI-18", "serious-failure", "dr-never-seen", "GW_CONSENT_UNAVAILABLE"],
+      ["ITI-41", "serious-failure", "dr-never-seen", "GW_CONSENT_UNAVAILABLE"],
+    ]);
     expect(uniqueIdsFound(await callGateway(referring, stack.gateway.registryUrl, ITI.query, findDocumentsQuery(r.patientId))).has(r.plain)).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import { connect } from "node:tls";
 import type { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGatewayServer, type GatewayServer } from "../server.js";
+import { createCollectingAuditTrail } from "../testing/collecting-audit-trail.testing.js";
 import { createTestPki, sendOverTls, tlsClient, type TestPki, type TlsAnswer } from "../testing/mutual-tls.testing.js";
 import { envelopeOf } from "../testing/xds-client.testing.js";
 
@@ -33,6 +34,7 @@ let service: Server;
 let optional: GatewayServer;
 let required: GatewayServer;
 const clients: Agent[] = [];
+const audit = createCollectingAuditTrail();
 
 function client(certificate?: TestPki["laboratory"]): Agent {
   const agent = tlsClient(pki.ca, certificate);
@@ -71,7 +73,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => service.listen(0, "127.0.0.1", resolve));
   const serviceUrl = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
   const common = { GATEWAY_PORT: "0", GATEWAY_ACCESS_CONTROL: "off", LOG_LEVEL: "silent", REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl, ...pki.env };
-  optional = await startGatewayServer(common);
+  optional = await startGatewayServer(common, { auditTrail: audit });
   required = await startGatewayServer({ ...common, GATEWAY_TLS_CLIENT_CERT: "required" });
 });
 
@@ -102,6 +104,7 @@ describe("a registered system over mutual TLS", () => {
 
   it("is refused with a Sender Fault for a transaction it is not registered for, and let through for its own", async () => {
     recorded = [];
+    audit.take();
     const agent = client(pki.submitOnly);
     const refused = await iti(optional.registryUrl, agent, ACTION.iti18.request);
     expect(refused.status).toBe(400);
@@ -109,8 +112,19 @@ describe("a registered system over mutual TLS", () => {
     expect(fault).toMatchObject({ code: "Sender", reason: "The system lab-submit is not allowed to send ITI-18" });
     expect(fault?.addressing.relatesTo).toEqual(["urn:uuid:mtls-1"]);
     expect(recorded).toEqual([]);
+    expect(audit.take()).toMatchObject([
+      {
+        transaction: "ITI-18",
+        role: "gateway",
+        outcome: "serious-failure",
+        requestor: { kind: "system", id: "lab-submit", organizationId: "1.2.250.1.71.4.2.2.1" },
+        messageId: "urn:uuid:mtls-1",
+        failure: { code: "GW_SYSTEM_TRANSACTION_NOT_ALLOWED", reason: "system lab-submit: iti18 not allowed" },
+      },
+    ]);
     const allowed = await iti(optional.repositoryUrl, agent, ACTION.iti41.request);
     expect(allowed.status).toBe(200);
+    expect(audit.take()).toEqual([]);
     expect(recorded.map((h) => h["x-opendsp-system"])).toEqual(["lab-submit"]);
   });
 
@@ -124,10 +138,14 @@ describe("a registered system over mutual TLS", () => {
 describe("callers that are not a registered system", () => {
   it("a certificate of the trusted CA that no system is registered for gets a Sender Fault", async () => {
     recorded = [];
+    audit.take();
     const answer = await iti(optional.registryUrl, client(pki.stranger), ACTION.iti18.request);
     expect(answer.status).toBe(400);
     expect(await faultOf(answer)).toMatchObject({ code: "Sender", reason: "The client certificate belongs to an unknown system" });
     expect(recorded).toEqual([]);
+    const records = audit.take();
+    expect(records).toMatchObject([{ transaction: "ITI-18", role: "gateway", outcome: "serious-failure", patientIds: [], client: { networkAddress: expect.any(String) as unknown }, failure: { code: "GW_UNKNOWN_SYSTEM" } }]);
+    expect(records[0]?.requestor).toBeUndefined();
   });
 
   it("a certificate of an untrusted CA, or an expired one, is refused at the TLS layer, even with a registered subject", async () => {

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGatewayServer, type GatewayServer } from "../server.js";
+import { createCollectingAuditTrail } from "../testing/collecting-audit-trail.testing.js";
 import { envelopeOf, post, type HttpAnswer } from "../testing/xds-client.testing.js";
 
 /**
@@ -36,6 +37,7 @@ let downGateway: GatewayServer;
 let slowGateway: GatewayServer;
 let impatientGateway: GatewayServer;
 let smallGateway: GatewayServer;
+const smallAudit = createCollectingAuditTrail();
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -65,7 +67,7 @@ beforeAll(async () => {
   downGateway = await startGatewayServer({ ...common, REGISTRY_URL: "http://127.0.0.1:1", REPOSITORY_URL: "http://127.0.0.1:1" });
   slowGateway = await startGatewayServer({ ...common, REGISTRY_URL: silentUrl, REPOSITORY_URL: silentUrl, GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS: "300" });
   impatientGateway = await startGatewayServer({ ...common, REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl, GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS: "300" });
-  smallGateway = await startGatewayServer({ ...common, REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl, GATEWAY_MAX_SOAP_MESSAGE_BYTES: String(64 * 1024) });
+  smallGateway = await startGatewayServer({ ...common, REGISTRY_URL: serviceUrl, REPOSITORY_URL: serviceUrl, GATEWAY_MAX_SOAP_MESSAGE_BYTES: String(64 * 1024) }, { auditTrail: smallAudit });
 });
 
 afterAll(async () => {
@@ -169,12 +171,17 @@ describe("forwarding", () => {
     const padded = Buffer.from(envelope(`<a:Action>${ACTION.iti41.request}</a:Action><a:MessageID>urn:uuid:edge-1</a:MessageID>`, `<x>${"x".repeat(100_000)}</x>`));
     const declared = await faultOf(await post(smallGateway.repositoryUrl, SIMPLE, padded));
     expect(declared?.reason).toBe("The message is larger than the 65536 bytes accepted");
+    // Refused on its Content-Length before its Action was read: no transaction to audit, logged only.
+    expect(smallAudit.take()).toEqual([]);
     function* inPieces(): Generator<Buffer> {
       for (let at = 0; at < padded.length; at += 8192) yield padded.subarray(at, at + 8192);
     }
     const streamed = await faultOf(await post(smallGateway.repositoryUrl, SIMPLE, Readable.from(inPieces())));
     expect(streamed).toMatchObject({ reason: "The message is larger than the 65536 bytes accepted" });
     expect(streamed?.addressing.relatesTo).toEqual(["urn:uuid:edge-1"]);
+    const records = smallAudit.take();
+    expect(records).toMatchObject([{ transaction: "ITI-41", role: "gateway", outcome: "serious-failure", messageId: "urn:uuid:edge-1", patientIds: [], failure: { code: "GW_MESSAGE_TOO_LARGE" } }]);
+    expect(JSON.stringify(records)).not.toContain("xxxx");
   });
 
   it("refuses JSON API paths with dot segments, which would leave /api/patients at the service", async () => {

@@ -3,9 +3,11 @@ import { SoapError, requireAddressing, soapFaultFromError, type SoapFaultOptions
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { TLSSocket } from "node:tls";
-import { encodeActorHeader, formatAccessHeader } from "@opendsp/platform";
-import { accessAttributeOf, actorAttributeOf } from "../domain/edge/consent.step.js";
-import { runEdgeSteps } from "../domain/edge/edge-step.js";
+import { encodeActorHeader, encodeGrantHeader, formatAccessHeader } from "@opendsp/platform";
+import { actorOfCaller } from "../domain/access/actor-of-caller.js";
+import { edgeRefusalRecord } from "../domain/audit/edge-refusal.audit.js";
+import { accessAttributeOf, actorAttributeOf, denialAttributeOf, grantAttributeOf } from "../domain/edge/consent.step.js";
+import { runEdgeSteps, type EdgeRefusal } from "../domain/edge/edge-step.js";
 import { userOf } from "../domain/edge/xua.step.js";
 import { systemOf } from "../domain/edge/mutual-tls.step.js";
 import { AnswerRelay } from "../domain/upstream/answer-relay.js";
@@ -20,7 +22,7 @@ import { requestIdOf } from "../request-id.js";
 import { sendSoapFault } from "./soap-fault.reply.js";
 import { peekSoapRequest } from "./soap-request.peek.js";
 
-const SERVICE_NAME: Record<UpstreamName, string> = { registry: "document registry", repository: "document repository", consent: "consent service" };
+const SERVICE_NAME: Record<UpstreamName, string> = { registry: "document registry", repository: "document repository", consent: "consent service", audit: "audit service" };
 /** Bytes of a refused request read and discarded to keep the connection; past that the connection is closed. */
 const DISCARD_BUDGET = 1024 * 1024;
 
@@ -147,6 +149,24 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
   if (transaction === undefined) throw new Error(`route ${route.path} has no transactions`);
 
   const attributes = new Map<string, unknown>();
+  // Every refusal once the transaction is known is audited (ATNA: the access history shows attempts too).
+  const audit = (refusal: EdgeRefusal, step: string | undefined): void => {
+    const record = edgeRefusalRecord({
+      transaction,
+      refusal,
+      step,
+      requestor: actorAttributeOf(attributes) ?? actorOfCaller(userOf(attributes), systemOf(attributes), deps.roles),
+      auditSourceId: config.GATEWAY_AUDIT_SOURCE_ID,
+      messageId,
+      clientAddress: req.socket.remoteAddress,
+    });
+    if (record === undefined) return;
+    try {
+      deps.auditTrail.record(record);
+    } catch (err) {
+      logger.error({ requestId, eventId: record.eventId, err }, "audit record of a refusal could not be handed over");
+    }
+  };
   const body = new RequestBody(peeked.body, peeked.whole);
   const decision = await runEdgeSteps(deps.edgeSteps, {
     requestId,
@@ -163,10 +183,14 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
   });
   system = systemOf(attributes)?.id;
   if (decision.kind === "refuse") {
+    audit(decision, decision.step);
     return refuse({ ...decision.fault, ...relatesTo }, `edge step ${decision.step ?? ""}: ${decision.reason}`, body.stream(), action);
   }
   const actor = actorAttributeOf(attributes);
   const access = accessAttributeOf(attributes);
+  const grant = grantAttributeOf(attributes);
+  const denial = denialAttributeOf(attributes);
+  if (denial !== undefined) audit(denial, "consent");
   const whole = body.whole();
 
   const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true;
@@ -180,6 +204,7 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
         securityVerified: userOf(attributes) !== undefined,
         actor: actor === undefined ? undefined : encodeActorHeader(actor),
         access: access === undefined ? undefined : formatAccessHeader(access),
+        grant: grant === undefined ? undefined : encodeGrantHeader(grant),
       }),
       body: whole !== undefined && whole.length <= maxBytes ? whole : Readable.from(cappedBody(body.stream(), maxBytes), { objectMode: false }),
       headersTimeout: 0,
@@ -191,7 +216,10 @@ async function forwardSoapRequest(endpoint: SoapEndpoint, req: IncomingMessage, 
   if (outcome.kind === "answering") return label(action, outcome.statusCode < 300 ? "ok" : "upstream-fault");
 
   const err = outcome.error;
-  if (err instanceof BodyTooLargeError || err.cause instanceof BodyTooLargeError) return refuse(tooLarge(relatesTo), "too large", undefined, action);
+  if (err instanceof BodyTooLargeError || err.cause instanceof BodyTooLargeError) {
+    audit({ code: "GW_MESSAGE_TOO_LARGE", reason: `message larger than ${maxBytes} bytes` }, undefined);
+    return refuse(tooLarge(relatesTo), "too large", undefined, action);
+  }
   if (cancelled === "client-gone") {
     logger.info({ requestId, endpoint: route.path, transaction }, "the client went away before the answer");
     return label(action, "upstream-error");

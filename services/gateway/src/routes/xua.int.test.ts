@@ -7,7 +7,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuditRecord } from "@opendsp/atna";
 import { startGatewayServer, type GatewayServer } from "../server.js";
+import { createCollectingAuditTrail } from "../testing/collecting-audit-trail.testing.js";
 import { createTestPki, sendOverTls, tlsClient, type TestPki } from "../testing/mutual-tls.testing.js";
 import { envelopeOf, post } from "../testing/xds-client.testing.js";
 
@@ -30,6 +32,7 @@ let gateway: GatewayServer;
 let reached = 0;
 let lastVerified: string | string[] | undefined;
 let serviceUrl: string;
+const audit = createCollectingAuditTrail();
 
 function envelope(action: string): string {
   return (
@@ -65,7 +68,12 @@ async function queryWith(url: string, assertionXml: string, name: string, value:
   return res.status;
 }
 
-async function expectRefused(url: string, assertionXml: string | undefined, subcode: string): Promise<string> {
+/**
+ * Refused with the WS-Security subcode, nothing forwarded, and audited once as an ITI-40 authentication failure
+ * (ITI TF-2b 3.40.4.2) with the code of the refusal, naming nobody: the assertion's claims are not to be believed.
+ */
+async function expectRefused(url: string, assertionXml: string | undefined, subcode: string, code = /^GW_XUA_[A-Z_]+$/): Promise<string> {
+  audit.take();
   const before = reached;
   const answer = await query(url, assertionXml);
   expect(answer.status).toBe(400);
@@ -74,6 +82,13 @@ async function expectRefused(url: string, assertionXml: string | undefined, subc
   expect(fault?.subcodes[0]?.split(":")[1]).toBe(subcode);
   expect(fault?.addressing.relatesTo).toEqual(["urn:uuid:xua-1"]);
   expect(reached, "a refused request reached the service").toBe(before);
+  const records = audit.take();
+  expect(records).toHaveLength(1);
+  const record = records[0] as AuditRecord;
+  expect(record).toMatchObject({ transaction: "ITI-40", role: "gateway", outcome: "minor-failure", patientIds: [], messageId: "urn:uuid:xua-1", failure: { code: expect.stringMatching(code) as unknown } });
+  expect(record.requestor).toBeUndefined();
+  expect(JSON.stringify(record)).not.toContain("2854-doctor");
+  expect(JSON.stringify(record)).not.toContain("P1^^^");
   return fault?.reason ?? "";
 }
 
@@ -101,7 +116,7 @@ beforeAll(async () => {
     REPOSITORY_URL: serviceUrl,
     GATEWAY_XUA_IDP_CERT_FILE: join(dir, "idp.pem"),
     GATEWAY_XUA_AUDIENCES: `urn:other, ${AUDIENCE}`,
-  });
+  }, { auditTrail: audit });
 });
 
 afterAll(async () => {
@@ -113,8 +128,10 @@ afterAll(async () => {
 describe("ITI-18 through the gateway with XUA required", () => {
   it("lets a request with a valid assertion of the trusted identity provider through", async () => {
     const before = reached;
+    audit.take();
     const answer = await query(gateway.registryUrl, assertion());
     expect(answer.status).toBe(200);
+    expect(audit.take(), "a request let through is audited by the service, not as a refusal").toEqual([]);
     expect(answer.body.toString()).toBe(ANSWER);
     expect(reached).toBe(before + 1);
     // The service learns that wsse:Security was verified, so a mustUnderstand on it is no Fault there.
@@ -122,11 +139,11 @@ describe("ITI-18 through the gateway with XUA required", () => {
   });
 
   it("refuses a request without an assertion (wsse:FailedAuthentication)", async () => {
-    expect(await expectRefused(gateway.registryUrl, undefined, "FailedAuthentication")).toMatch(/XUA assertion .* is required/);
+    expect(await expectRefused(gateway.registryUrl, undefined, "FailedAuthentication", /^GW_XUA_MISSING$/)).toMatch(/XUA assertion .* is required/);
   });
 
   it("refuses an assertion signed by another identity provider, even with its certificate in KeyInfo", async () => {
-    await expectRefused(gateway.registryUrl, assertion({}, otherIdp), "FailedAuthentication");
+    await expectRefused(gateway.registryUrl, assertion({}, otherIdp), "FailedAuthentication", /^GW_XUA_UNTRUSTED_SIGNER$/);
   });
 
   it("refuses an assertion changed after signing (wsse:FailedCheck)", async () => {
@@ -136,8 +153,8 @@ describe("ITI-18 through the gateway with XUA required", () => {
   });
 
   it("refuses an expired assertion and one for another audience", async () => {
-    await expectRefused(gateway.registryUrl, assertion({ now: new Date(Date.now() - 3600_000) }), "FailedAuthentication");
-    await expectRefused(gateway.registryUrl, assertion({ audience: "https://elsewhere.example" }), "FailedAuthentication");
+    await expectRefused(gateway.registryUrl, assertion({ now: new Date(Date.now() - 3600_000) }), "FailedAuthentication", /^GW_XUA_EXPIRED$/);
+    await expectRefused(gateway.registryUrl, assertion({ audience: "https://elsewhere.example" }), "FailedAuthentication", /^GW_XUA_WRONG_AUDIENCE$/);
   });
 
   it("never names a claim of the refused assertion in the Fault", async () => {
@@ -157,6 +174,7 @@ describe("the security-verified field", () => {
 describe("XUA beside mutual TLS", () => {
   let pki: TestPki;
   let both: GatewayServer;
+  const bothAudit = createCollectingAuditTrail();
 
   beforeAll(async () => {
     pki = await createTestPki();
@@ -169,7 +187,7 @@ describe("XUA beside mutual TLS", () => {
       ...pki.env,
       GATEWAY_XUA_IDP_CERT_FILE: join(dir, "idp.pem"),
       GATEWAY_XUA_AUDIENCES: AUDIENCE,
-    });
+    }, { auditTrail: bothAudit });
   });
 
   afterAll(async () => {
@@ -190,6 +208,8 @@ describe("XUA beside mutual TLS", () => {
       const forged = await send(lab, withXuaAssertion(envelope(ACTION.iti18.request), assertion({}, otherIdp)));
       expect(forged.status).toBe(400);
       expect(parseSoapFault(await envelopeOf(forged))?.subcodes[0]?.split(":")[1]).toBe("FailedAuthentication");
+      // The system that sent the forged assertion is known: the audit record names it.
+      expect(bothAudit.take()).toMatchObject([{ transaction: "ITI-40", outcome: "minor-failure", requestor: { kind: "system", id: "lab-1" }, failure: { code: "GW_XUA_UNTRUSTED_SIGNER" } }]);
       expect((await send(anonymous, envelope(ACTION.iti18.request))).status).toBe(400);
       expect((await send(anonymous, withXuaAssertion(envelope(ACTION.iti18.request), assertion()))).status).toBe(200);
       expect(reached).toBe(before + 2);

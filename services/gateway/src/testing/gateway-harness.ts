@@ -2,6 +2,7 @@ import { createPostgresTestDatabase, startRegistryProcess, startRepositoryProces
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { GatewayAuditTrail } from "../domain/audit/gateway-audit-trail.js";
 import { startGatewayServer, type GatewayServer } from "../server.js";
 
 export const REPOSITORY_UNIQUE_ID = "1.3.6.1.4.1.59999.3.1";
@@ -14,12 +15,19 @@ export interface XdsStack {
   close(): Promise<void>;
 }
 
+export interface XdsStackOptions {
+  /** Where the gateway's audit records go. */
+  readonly auditTrail?: GatewayAuditTrail;
+  /** The URL the gateway is given for a service (registry, repository), e.g. a relay in front of it; default: its own. */
+  readonly upstreamUrl?: (service: "registry" | "repository", url: string) => Promise<string>;
+}
+
 /**
  * Starts the real registry (fresh PostgreSQL database) and repository (fresh database, s3rver) as their own processes,
  * then the gateway in this process on a free port in front of them. Everything started is stopped by close(),
  * also when a later start fails.
  */
-export async function startXdsStack(gatewayEnv: Record<string, string> = {}): Promise<XdsStack> {
+export async function startXdsStack(gatewayEnv: Record<string, string> = {}, options: XdsStackOptions = {}): Promise<XdsStack> {
   const started: (() => Promise<unknown>)[] = [];
   const close = async (): Promise<void> => {
     for (const stop of started.splice(0).reverse()) await stop().catch(() => undefined);
@@ -45,14 +53,18 @@ export async function startXdsStack(gatewayEnv: Record<string, string> = {}): Pr
       S3_SECRET_KEY: s3.secretKey,
     });
     started.push(() => repository.stop());
-    const gateway = await startGatewayServer({
-      GATEWAY_PORT: "0",
-      GATEWAY_ACCESS_CONTROL: "off",
-      REGISTRY_URL: registry.baseUrl,
-      REPOSITORY_URL: new URL(repository.soapUrl).origin,
-      LOG_LEVEL: "silent",
-      ...gatewayEnv,
-    });
+    const upstreamUrl = options.upstreamUrl ?? ((_service, url) => Promise.resolve(url));
+    const gateway = await startGatewayServer(
+      {
+        GATEWAY_PORT: "0",
+        GATEWAY_ACCESS_CONTROL: "off",
+        REGISTRY_URL: await upstreamUrl("registry", registry.baseUrl),
+        REPOSITORY_URL: await upstreamUrl("repository", new URL(repository.soapUrl).origin),
+        LOG_LEVEL: "silent",
+        ...gatewayEnv,
+      },
+      options.auditTrail === undefined ? {} : { auditTrail: options.auditTrail },
+    );
     started.push(() => gateway.close());
     return { registry, repository, gateway, close };
   } catch (err) {

@@ -14,7 +14,7 @@ describe("openapi/registry-admin.json", () => {
     type Operation = { responses: Record<string, unknown>; summary?: string; tags?: string[]; requestBody?: unknown };
     const document = (await buildRegistryAdminOpenApi()) as { openapi: string; paths: Record<string, Record<string, Operation>> };
     expect(document.openapi).toBe("3.1.0");
-    expect(Object.keys(document.paths).sort()).toEqual(["/api/documents/lookup", "/api/patients/merge", "/api/patients/{patientId}"]);
+    expect(Object.keys(document.paths).sort()).toEqual(["/api/documents/lookup", "/api/patients/merge", "/api/patients/{patientId}", "/api/stats", "/api/stats.csv"]);
     const lookup = document.paths["/api/documents/lookup"]?.["post"];
     expect(Object.keys(lookup?.responses ?? {}).sort()).toEqual(["200", "400", "500"]);
     expect(lookup?.tags).toEqual(["documents"]);
@@ -22,6 +22,8 @@ describe("openapi/registry-admin.json", () => {
     expect(document.paths["/api/patients/merge"]?.["post"]?.tags).toEqual(["patients"]);
     expect(Object.keys(document.paths["/api/patients/{patientId}"] ?? {}).sort()).toEqual(["get", "put"]);
     expect(Object.keys(document.paths["/api/patients/merge"]?.["post"]?.responses ?? {}).sort()).toEqual(["200", "400", "404", "409", "500"]);
+    expect(document.paths["/api/stats"]?.["get"]?.tags).toEqual(["stats"]);
+    expect(Object.keys(document.paths["/api/stats.csv"]?.["get"]?.responses ?? {}).sort()).toEqual(["200", "500"]);
     for (const path of Object.values(document.paths)) for (const op of Object.values(path)) expect(op.summary).toBeTruthy();
   });
 });

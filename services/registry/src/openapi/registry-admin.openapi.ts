@@ -4,6 +4,7 @@ import Fastify from "fastify";
 import type { RegistryDeps } from "../registry-deps.js";
 import { registerDocumentsLookupRoute } from "../routes/documents-lookup.route.js";
 import { registerPatientRoutes } from "../routes/patients.route.js";
+import { registerStatisticsRoutes } from "../routes/statistics.route.js";
 
 /** Where the generated document is committed, relative to the repository root (the gateway serves it at /docs). */
 export const REGISTRY_ADMIN_OPENAPI_FILE = "openapi/registry-admin.json";
@@ -42,12 +43,26 @@ const OPERATIONS: Readonly<Record<string, OperationText>> = {
       "documents of a Retrieve Document Set request; the gateway does not forward this route.",
     responses: { "200": "The documents found", "400": "The body does not match the schema" },
   },
+  "GET /api/stats": {
+    summary: "Read the document statistics",
+    description:
+      "Documents registered per month (UTC) and DSP category (mapped from the classCode, else the typeCode, of the " +
+      "affinity domain's codes), and the records (patients) holding at least one document. Kept by jobs that follow " +
+      "each ITI-42 registration and a periodic recount, so a registration shows after a short delay. Aggregates only.",
+    responses: { "200": "The statistics", "500": "Internal error" },
+  },
+  "GET /api/stats.csv": {
+    summary: "Read the document statistics as CSV",
+    description: "The same numbers as GET /api/stats, as an RFC 4180 table (text/csv): one line per month, a column per category.",
+    responses: { "200": "The statistics table", "500": "Internal error" },
+  },
 };
 
 /** The tag of a route: the resource after /api/. */
 const TAGS = [
   { name: "patients", description: "Patient identities" },
   { name: "documents", description: "Registered documents" },
+  { name: "stats", description: "Aggregate statistics" },
 ] as const;
 
 /**
@@ -74,13 +89,14 @@ export async function buildRegistryAdminOpenApi(): Promise<Record<string, unknow
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       const { responses: texts, ...operation } = OPERATIONS[`${methods.join(",")} ${url}`] ?? {};
       const responses = Object.fromEntries(Object.entries(schema.response ?? {}).map(([status, body]) => [status, describedResponse(status, body, texts?.[status] ?? RESPONSES[status] ?? "Response")]));
-      const tag = TAGS.find((t) => url.startsWith(`/api/${t.name}/`))?.name;
+      const tag = TAGS.find((t) => url.startsWith(`/api/${t.name}/`) || url === `/api/${t.name}` || url.startsWith(`/api/${t.name}.`))?.name;
       return { schema: { ...schema, response: responses, ...(tag === undefined ? {} : { tags: [tag] }), ...operation }, url };
     },
   });
   const deps = describeOnlyDeps<RegistryDeps>();
   registerPatientRoutes(app, deps);
   registerDocumentsLookupRoute(app, deps);
+  registerStatisticsRoutes(app, deps);
   return openApiDocumentOf(app);
 }
 

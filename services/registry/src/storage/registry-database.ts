@@ -116,6 +116,23 @@ export interface AssociationTable {
   registered_at: Timestamp;
 }
 
+/** One month of registration in the statistics (migrations/2026-12-06T0400-document-statistics.ts). */
+export interface StatisticsMonthTable {
+  month: string;
+  new_records: number;
+  recounted_at: Timestamp;
+}
+
+/** Documents registered in a month with one classCode and typeCode ('' when absent). */
+export interface DocumentStatisticsTable {
+  month: string;
+  class_code: string;
+  class_code_scheme: string;
+  type_code: string;
+  type_code_scheme: string;
+  documents: number;
+}
+
 export interface RegistryDatabase extends AuditOutboxDatabase {
   patient: PatientTable;
   submission_set: SubmissionSetTable;
@@ -127,6 +144,8 @@ export interface RegistryDatabase extends AuditOutboxDatabase {
   folder: FolderTable;
   folder_code: FolderCodeTable;
   association: AssociationTable;
+  statistics_month: StatisticsMonthTable;
+  document_statistics: DocumentStatisticsTable;
 }
 
 export type DocumentEntryRow = Selectable<DocumentEntryTable>;

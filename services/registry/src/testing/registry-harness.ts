@@ -7,6 +7,7 @@ import type { Kysely } from "kysely";
 import { REGISTRY_MIGRATIONS } from "../../migrations/index.js";
 import { REGISTRY_SOAP_PATH, buildApp } from "../app.js";
 import { loadRegistryConfig, type RegistryConfig } from "../config.js";
+import { startRegistryJobs, type RegistryJobs } from "../jobs/registry-jobs.js";
 import type { RegistryDatabase } from "../storage/registry-database.js";
 
 /** The two database engines every integration test runs against. */
@@ -17,6 +18,8 @@ export interface RegistryUnderTest {
   readonly app: FastifyInstance;
   readonly db: Kysely<RegistryDatabase>;
   readonly config: RegistryConfig;
+  /** The job queue, when started with `jobs: true` (REDIS_URL and REGISTRY_JOBS_PREFIX from `env`). */
+  readonly jobs: RegistryJobs | undefined;
   close(): Promise<void>;
 }
 
@@ -26,7 +29,7 @@ export interface RegistryUnderTest {
  */
 export async function startRegistry(
   kind: DatabaseKindUnderTest,
-  options: { codes?: CodesConfig; env?: Record<string, string> } = {},
+  options: { codes?: CodesConfig; env?: Record<string, string>; jobs?: boolean } = {},
 ): Promise<RegistryUnderTest> {
   let testDb: TestDatabase | undefined;
   let database: Database<RegistryDatabase>;
@@ -38,14 +41,19 @@ export async function startRegistry(
   }
   await migrateToLatest(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS);
   const config = loadRegistryConfig({ HL7_MLLP_PORT: "-1", ...options.env });
-  const app = buildApp({ config, db: database.db, codes: options.codes, auditWritten: () => undefined }, createLogger({ service: "registry", level: "silent" }));
+  const logger = createLogger({ service: "registry", level: "silent" });
+  const jobs = options.jobs === true ? await startRegistryJobs(config, database.db, logger) : undefined;
+  const afterRegistration = jobs ? { afterRegistration: (uuid: string) => jobs.statistics.afterRegistration(uuid) } : {};
+  const app = buildApp({ config, db: database.db, codes: options.codes, auditWritten: () => undefined, ...afterRegistration }, logger);
   await app.ready();
   return {
     app,
     db: database.db,
     config,
+    jobs,
     close: async () => {
       await app.close();
+      await jobs?.close();
       await database.close();
       await testDb?.drop();
     },

@@ -6,24 +6,39 @@ import {
   parseRetrieveDocumentSetRequest,
   type Slot,
 } from "@opendsp/ebxml";
-import type { AccessRestriction, Actor, Logger } from "@opendsp/platform";
+import type { AccessRestriction, Actor, Grant, Logger } from "@opendsp/platform";
 import { XUA_NS, createEnvelopeBytesReader, parseSoapEnvelope, soapFaultFromError, type SoapEnvelope } from "@opendsp/soap";
 import { actorOfCaller, declaredPatientOf, type ActorRoles } from "../access/actor-of-caller.js";
 import { ConsentUnavailableError, type ConsentDecision, type ConsentDecisions } from "../access/consent-decisions.client.js";
+import { denialCodeOf } from "../access/denial-code.js";
 import type { RegisteredDocument } from "../access/document-lookup.client.js";
-import type { EdgeDecision, EdgeRequest, EdgeStep } from "./edge-step.js";
+import { grantOfDecisions } from "../access/grant-of-decisions.js";
+import type { EdgeDecision, EdgeRefusal, EdgeRequest, EdgeStep } from "./edge-step.js";
 import { systemOf } from "./mutual-tls.step.js";
 import { userOf } from "./xua.step.js";
 
 /** The edge attributes the consent step leaves for forwarding: the acting party, and what it may see. */
 export const ACTOR_ATTRIBUTE = "actor";
 export const ACCESS_ATTRIBUTE = "access";
+/** The right the request was let through under (X-OpenDSP-Grant); absent when nothing was permitted. */
+export const GRANT_ATTRIBUTE = "grant";
+/**
+ * A read let through although every patient it names was denied: it is answered as for a patient without documents
+ * (nothing tells the caller), and the denial is audited like a refusal.
+ */
+export const DENIAL_ATTRIBUTE = "denial";
 
 export function actorAttributeOf(attributes: ReadonlyMap<string, unknown>): Actor | undefined {
   return attributes.get(ACTOR_ATTRIBUTE) as Actor | undefined;
 }
 export function accessAttributeOf(attributes: ReadonlyMap<string, unknown>): AccessRestriction | undefined {
   return attributes.get(ACCESS_ATTRIBUTE) as AccessRestriction | undefined;
+}
+export function grantAttributeOf(attributes: ReadonlyMap<string, unknown>): Grant | undefined {
+  return attributes.get(GRANT_ATTRIBUTE) as Grant | undefined;
+}
+export function denialAttributeOf(attributes: ReadonlyMap<string, unknown>): EdgeRefusal | undefined {
+  return attributes.get(DENIAL_ATTRIBUTE) as EdgeRefusal | undefined;
 }
 
 export interface ConsentStepOptions {
@@ -60,6 +75,7 @@ export function createConsentStep(options: ConsentStepOptions): EdgeStep {
       if (actor === undefined) {
         return refuse(
           { code: "Sender", subcodes: [{ ns: XUA_NS.wsse, local: "FailedAuthentication" }], reason: "The request is not authenticated: an XUA assertion or a registered client certificate is required" },
+          "GW_NOT_AUTHENTICATED",
           "no authenticated party",
         );
       }
@@ -74,12 +90,12 @@ export function createConsentStep(options: ConsentStepOptions): EdgeStep {
           case "iti42":
             return await checkPublication(options, request, actor);
           default:
-            return refuse({ code: "Sender", reason: "This transaction is not open through the gateway" }, `no consent rule for ${request.transaction}`);
+            return refuse({ code: "Sender", reason: "This transaction is not open through the gateway" }, "GW_TRANSACTION_CLOSED", `no consent rule for ${request.transaction}`);
         }
       } catch (err) {
         if (!(err instanceof ConsentUnavailableError)) throw err;
         options.logger.warn({ requestId: request.requestId, err }, "access could not be decided");
-        return refuse({ code: "Receiver", reason: "Access could not be decided: the consent service is unavailable; try again later" }, "consent unavailable");
+        return refuse({ code: "Receiver", reason: "Access could not be decided: the consent service is unavailable; try again later" }, "GW_CONSENT_UNAVAILABLE", "consent unavailable");
       }
     },
   };
@@ -97,6 +113,7 @@ async function checkQuery(options: ConsentStepOptions, request: EdgeRequest, act
   const decisions = await decideEach(options, actor, patients, "read");
   const restriction = readRestriction(actor, decisions);
   request.attributes.set(ACCESS_ATTRIBUTE, restriction);
+  noteReadOutcome(request, actor, decisions);
   return { kind: "pass" };
 }
 
@@ -105,7 +122,7 @@ async function checkRetrieve(options: ConsentStepOptions, request: EdgeRequest, 
   const envelope = await readEnvelope(options, request);
   if (envelope.kind === "refuse") return envelope;
   const parsed = parseRetrieveDocumentSetRequest(envelope.envelope.body);
-  if (!parsed.ok) return refuse({ code: "Sender", reason: "The RetrieveDocumentSetRequest could not be read" }, "unreadable ITI-43 request");
+  if (!parsed.ok) return refuse({ code: "Sender", reason: "The RetrieveDocumentSetRequest could not be read" }, "GW_UNREADABLE_REQUEST", "unreadable ITI-43 request");
   const requested = parsed.value.documentRequests.map((d) => d.documentUniqueId);
   const registered = await options.lookUpDocuments(requested);
   const decisions = await decideEach(options, actor, [...new Set(registered.map((d) => d.patientId))], "read");
@@ -121,6 +138,7 @@ async function checkRetrieve(options: ConsentStepOptions, request: EdgeRequest, 
     hiddenDocumentUniqueIds: [...new Set(requested.filter((id) => !visible(id)))],
   };
   request.attributes.set(ACCESS_ATTRIBUTE, restriction);
+  noteReadOutcome(request, actor, decisions);
   return { kind: "pass" };
 }
 
@@ -140,7 +158,7 @@ async function checkPublication(options: ConsentStepOptions, request: EdgeReques
       if (result.kind === "done") patients = result.patientIds;
     }
   } catch (err) {
-    return refuse({ ...soapFaultFromError(err), code: "Sender", reason: `The submission's metadata could not be read: ${(err as Error).message}` }, "unreadable submission");
+    return refuse({ ...soapFaultFromError(err), code: "Sender", reason: `The submission's metadata could not be read: ${(err as Error).message}` }, "GW_UNREADABLE_REQUEST", "unreadable submission");
   }
   // No patient id at all: nothing to decide for. The submission goes on to be refused by the registry's metadata
   // checks (a DocumentEntry and a SubmissionSet need a patientId, ITI TF-3 4.2.3), every error listed; the scan
@@ -149,9 +167,33 @@ async function checkPublication(options: ConsentStepOptions, request: EdgeReques
   const denied = [...decisions.values()].find((d) => d.decision === "deny");
   if (denied !== undefined) {
     // The publisher learns the submission is refused, not why (a blacklisting is the patient's business).
-    return refuse({ code: "Sender", reason: "The submission is refused: this record does not accept documents from you" }, `publish denied: ${denied.reason ?? "deny"}`);
+    return refuse(
+      { code: "Sender", reason: "The submission is refused: this record does not accept documents from you" },
+      denialCodeOf(denied.reason),
+      `publish denied: ${denied.reason ?? "deny"}`,
+      [...decisions.keys()],
+    );
   }
+  const grant = grantOfDecisions(actor, [...decisions.values()]);
+  if (grant !== undefined) request.attributes.set(GRANT_ATTRIBUTE, grant);
   return { kind: "pass" };
+}
+
+/**
+ * A read's grant (the permitting decisions' right) or, when it names patients and none of them is readable, its
+ * denial for the audit trail.
+ */
+function noteReadOutcome(request: EdgeRequest, actor: Actor, decisions: ReadonlyMap<string, ConsentDecision>): void {
+  const permitted = [...decisions.values()].filter((d) => d.decision === "permit");
+  if (permitted.length > 0) {
+    const grant = grantOfDecisions(actor, permitted);
+    if (grant !== undefined) request.attributes.set(GRANT_ATTRIBUTE, grant);
+    return;
+  }
+  const denied = [...decisions.values()][0];
+  if (denied === undefined) return;
+  const denial: EdgeRefusal = { code: denialCodeOf(denied.reason), reason: `read denied: ${denied.reason ?? "deny"}`, patientIds: [...decisions.keys()] };
+  request.attributes.set(DENIAL_ATTRIBUTE, denial);
 }
 
 /** One decision per patient; a patient other than the one the user declared working on is not theirs to see. */
@@ -200,16 +242,16 @@ type ReadEnvelope = { readonly kind: "envelope"; readonly envelope: SoapEnvelope
 async function readEnvelope(options: ConsentStepOptions, request: EdgeRequest): Promise<ReadEnvelope> {
   const whole = await request.body.readWhole(options.maxRequestBytes);
   if (whole === undefined) {
-    return refuse({ code: "Sender", reason: `A ${request.transaction === "iti18" ? "stored query" : "retrieve request"} over ${options.maxRequestBytes} bytes is not accepted` }, "request too large to decide");
+    return refuse({ code: "Sender", reason: `A ${request.transaction === "iti18" ? "stored query" : "retrieve request"} over ${options.maxRequestBytes} bytes is not accepted` }, "GW_REQUEST_TOO_LARGE", "request too large to decide");
   }
   try {
     const bytes = createEnvelopeBytesReader(request.contentType).push(whole);
     return { kind: "envelope", envelope: parseSoapEnvelope(bytes, { understoodHeaders: [SECURITY] }) };
   } catch (err) {
-    return refuse(soapFaultFromError(err), "unreadable envelope");
+    return refuse(soapFaultFromError(err), "GW_UNREADABLE_REQUEST", "unreadable envelope");
   }
 }
 
-function refuse(fault: Extract<EdgeDecision, { kind: "refuse" }>["fault"], reason: string): Extract<EdgeDecision, { kind: "refuse" }> {
-  return { kind: "refuse", fault, reason };
+function refuse(fault: Extract<EdgeDecision, { kind: "refuse" }>["fault"], code: string, reason: string, patientIds?: readonly string[]): Extract<EdgeDecision, { kind: "refuse" }> {
+  return { kind: "refuse", fault, code, reason, ...(patientIds === undefined ? {} : { patientIds }) };
 }

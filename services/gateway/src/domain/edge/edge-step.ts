@@ -43,7 +43,17 @@ export interface EdgeRequest {
   readonly attributes: Map<string, unknown>;
 }
 
-export type EdgeDecision = { readonly kind: "pass" } | { readonly kind: "refuse"; readonly fault: SoapFaultOptions; readonly reason: string };
+/**
+ * Why the edge refused (or, for a read, let through with nothing visible): a stable code for the audit record
+ * (GW_...), a reason for logs and audit that holds no patient data, and the patients concerned when known.
+ */
+export interface EdgeRefusal {
+  readonly code: string;
+  readonly reason: string;
+  readonly patientIds?: readonly string[];
+}
+
+export type EdgeDecision = { readonly kind: "pass" } | ({ readonly kind: "refuse"; readonly fault: SoapFaultOptions } & EdgeRefusal);
 
 export interface EdgeStep {
   /** A stable name for logs and metrics, e.g. "mutual-tls" or "xua". */

@@ -64,7 +64,7 @@ async function decide(socket: TLSSocket, clientCert: "required" | "optional", tr
 describe("edge step mutual-tls", () => {
   it("refuses a certificate matched by two entries (one by subject, one by fingerprint) as ambiguous", async () => {
     const { decision, attributes } = await decide(await serverSocketFor(pki.laboratory), "optional");
-    expect(decision).toEqual({ kind: "refuse", fault: { code: "Sender", reason: "The client certificate matches more than one registered system" }, reason: "ambiguous system" });
+    expect(decision).toEqual({ kind: "refuse", fault: { code: "Sender", reason: "The client certificate matches more than one registered system" }, code: "GW_AMBIGUOUS_SYSTEM", reason: "ambiguous system" });
     expect(systemOf(attributes)).toBeUndefined();
   });
 
@@ -74,7 +74,9 @@ describe("edge step mutual-tls", () => {
     expect(allowed.decision).toEqual({ kind: "pass" });
     expect(systemOf(allowed.attributes)).toEqual({ id: "lab-submit", name: "Envoi", organizationId: "1.2.250.1.71.4.2.2.1", kind: "practice" });
     const refused = await decide(socket, "required", "iti43");
-    expect(refused.decision).toMatchObject({ kind: "refuse", fault: { code: "Sender", reason: "The system lab-submit is not allowed to send ITI-43" } });
+    expect(refused.decision).toMatchObject({ kind: "refuse", fault: { code: "Sender", reason: "The system lab-submit is not allowed to send ITI-43" }, code: "GW_SYSTEM_TRANSACTION_NOT_ALLOWED" });
+    // Still named, as the requestor of the refusal's audit record.
+    expect(systemOf(refused.attributes)?.id).toBe("lab-submit");
   });
 
   it("refuses a certificate the TLS layer could not verify, whatever the mode", async () => {

@@ -54,19 +54,20 @@ export function createMutualTlsStep(systems: KnownSystems, clientCert: "required
 function decide(caller: Caller, request: EdgeRequest, clientCert: "required" | "optional"): EdgeDecision {
   switch (caller.kind) {
     case "no-certificate":
-      return clientCert === "optional" ? { kind: "pass" } : refuse("A client certificate is required", "no certificate");
+      return clientCert === "optional" ? { kind: "pass" } : refuse("GW_TLS_NO_CERTIFICATE", "A client certificate is required", "no certificate");
     case "untrusted-certificate":
-      return refuse("The client certificate is not trusted", "untrusted certificate");
+      return refuse("GW_TLS_UNTRUSTED_CERTIFICATE", "The client certificate is not trusted", "untrusted certificate");
     case "unknown-system":
-      return refuse("The client certificate belongs to an unknown system", "unknown system");
+      return refuse("GW_UNKNOWN_SYSTEM", "The client certificate belongs to an unknown system", "unknown system");
     case "ambiguous":
-      return refuse("The client certificate matches more than one registered system", "ambiguous system");
+      return refuse("GW_AMBIGUOUS_SYSTEM", "The client certificate matches more than one registered system", "ambiguous system");
     case "known": {
       const { system } = caller;
-      if (system.transactions !== undefined && !system.transactions.has(request.transaction)) {
-        return refuse(`The system ${system.id} is not allowed to send ${ihe(request.transaction)}`, `system ${system.id}: ${request.transaction} not allowed`);
-      }
+      // Set before the transaction check: a refused system is still the requestor its audit record names.
       request.attributes.set(SYSTEM_ATTRIBUTE, identityOf(system));
+      if (system.transactions !== undefined && !system.transactions.has(request.transaction)) {
+        return refuse("GW_SYSTEM_TRANSACTION_NOT_ALLOWED", `The system ${system.id} is not allowed to send ${ihe(request.transaction)}`, `system ${system.id}: ${request.transaction} not allowed`);
+      }
       return { kind: "pass" };
     }
   }
@@ -87,8 +88,8 @@ function identifyCaller(socket: TLSSocket | Socket, systems: KnownSystems): Call
   return match.kind === "ambiguous" ? { kind: "ambiguous" } : { kind: "unknown-system" };
 }
 
-function refuse(reason: string, why: string): EdgeDecision {
-  return { kind: "refuse", fault: { code: "Sender", reason }, reason: why };
+function refuse(code: string, reason: string, why: string): EdgeDecision {
+  return { kind: "refuse", fault: { code: "Sender", reason }, code, reason: why };
 }
 
 /** "iti18" as IHE writes it, "ITI-18". */

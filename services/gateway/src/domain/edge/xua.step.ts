@@ -58,6 +58,8 @@ function decide(verifier: XuaVerifier, request: EdgeRequest): EdgeDecision {
     return {
       kind: "refuse",
       fault: { code: "Sender", subcodes: [{ ns: XUA_NS.wsse, local: SUBCODE[err.code] }], reason },
+      // The audit record's code (ITI-40, ITI TF-2b 3.40.4.2: a refused assertion is an authentication failure to audit).
+      code: `GW_${err.code}`,
       reason: `xua ${err.code}`,
     };
   }

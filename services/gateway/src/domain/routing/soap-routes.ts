@@ -1,7 +1,7 @@
 import { ACTION, type TransactionId } from "@opendsp/ebxml";
 
-/** A service behind the gateway: those serving the SOAP endpoints, and the consent service (its JSON API). */
-export type UpstreamName = SoapUpstream | "consent";
+/** A service behind the gateway: those serving the SOAP endpoints, the consent and audit services (their JSON APIs). */
+export type UpstreamName = SoapUpstream | "consent" | "audit";
 export type SoapUpstream = "registry" | "repository";
 
 /** One public SOAP endpoint: the transactions it accepts, by WS-Addressing request action, and where they go. */

@@ -1,3 +1,4 @@
+import { encodeGrantHeader } from "@opendsp/platform";
 import { describe, expect, it } from "vitest";
 import { answerFields, endToEndHeaders, firstValue, forwardedFor, forwardedRequestFields, setByGatewayOnly } from "./forwarded-headers.js";
 
@@ -83,6 +84,17 @@ describe("forwardedRequestFields", () => {
     const raw = ["X-OpenDSP-Access", "e30", "x-opendsp-actor", "forged", "X-OpenDSP-Future", "x", "X-Opendsp", "kept", "Accept", "*/*"];
     expect(forwardedRequestFields(raw, {}, "10.0.0.1", "http", "id-1").slice(0, 4)).toEqual(["X-Opendsp", "kept", "Accept", "*/*"]);
     expect(endToEndHeaders({ "x-opendsp-access": "e30", "x-opendsp-actor": "forged", accept: "*/*" }, setByGatewayOnly)).toEqual({ accept: "*/*" });
+  });
+  it("sets the X-OpenDSP-Grant the consent step established, never a client's own", () => {
+    const forged = encodeGrantHeader({ basis: "emergency", emergency: true });
+    const raw = ["X-OpenDSP-Grant", forged, "x-opendsp-actor", "forged", "Accept", "*/*"];
+    const grant = encodeGrantHeader({ basis: "trust-circle", emergency: false });
+    const fields = forwardedRequestFields(raw, {}, "10.0.0.1", "http", "id-1", { actor: "actor", grant });
+    expect(fields.slice(-4)).toEqual(["x-opendsp-actor", "actor", "x-opendsp-grant", grant]);
+    expect(fields.filter((f) => f.toLowerCase() === "x-opendsp-grant")).toHaveLength(1);
+    expect(fields).not.toContain(forged);
+    expect(forwardedRequestFields(raw, {}, "10.0.0.1", "http", "id-1").map((f) => f.toLowerCase())).not.toContain("x-opendsp-grant");
+    expect(endToEndHeaders({ "x-opendsp-grant": forged, accept: "*/*" }, setByGatewayOnly)).toEqual({ accept: "*/*" });
   });
 });
 

@@ -1,4 +1,4 @@
-import { ACCESS_HEADER, ACTOR_HEADER } from "@opendsp/platform";
+import { ACCESS_HEADER, ACTOR_HEADER, GRANT_HEADER } from "@opendsp/platform";
 import { SECURITY_VERIFIED_HEADER } from "@opendsp/soap";
 import type { IncomingHttpHeaders } from "node:http";
 
@@ -62,7 +62,7 @@ const SET_ON_ANSWER = new Set(["date", "x-request-id"]);
  * The request's header fields for the service as a flat [name, value, ...] list, straight from the raw fields as
  * received (no object is built per request): the end-to-end fields, then X-Forwarded-*, X-Request-Id and, when the
  * edge authenticated the calling system, X-OpenDSP-System with its id; with access control, X-OpenDSP-Actor and
- * X-OpenDSP-Access.
+ * X-OpenDSP-Access, and X-OpenDSP-Grant when a right let the request through.
  */
 export function forwardedRequestFields(
   rawHeaders: readonly string[],
@@ -70,7 +70,7 @@ export function forwardedRequestFields(
   clientIp: string,
   protocol: "http" | "https",
   requestId: string,
-  edge: { readonly systemId?: string | undefined; readonly securityVerified?: boolean; readonly actor?: string | undefined; readonly access?: string | undefined } = {},
+  edge: { readonly systemId?: string | undefined; readonly securityVerified?: boolean; readonly actor?: string | undefined; readonly access?: string | undefined; readonly grant?: string | undefined } = {},
 ): string[] {
   const named = connectionOptions(headers.connection);
   const out: string[] = [];
@@ -89,6 +89,7 @@ export function forwardedRequestFields(
   // The consent step's outcome: who acts (for the services' audit) and what they may see (registry and repository).
   if (edge.actor !== undefined) out.push(ACTOR_HEADER, edge.actor);
   if (edge.access !== undefined) out.push(ACCESS_HEADER, edge.access);
+  if (edge.grant !== undefined) out.push(GRANT_HEADER, edge.grant);
   return out;
 }
 

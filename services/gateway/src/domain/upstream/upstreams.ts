@@ -1,3 +1,4 @@
+import { AppError } from "@opendsp/platform";
 import { Agent } from "undici";
 import type { GatewayConfig } from "../../config.js";
 import type { UpstreamName } from "../routing/soap-routes.js";
@@ -5,7 +6,7 @@ import type { UpstreamName } from "../routing/soap-routes.js";
 /** The services behind the gateway and the one connection pool used to reach them (keep-alive, bounded waits). */
 export interface Upstreams {
   readonly agent: Agent;
-  /** Base URL of a service, without a trailing slash. */
+  /** Base URL of a service, without a trailing slash; the audit service's only when GATEWAY_AUDIT_URL is set. */
   base(name: UpstreamName): string;
   close(): Promise<void>;
 }
@@ -16,14 +17,20 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
     headersTimeout: config.GATEWAY_UPSTREAM_HEADERS_TIMEOUT_MS,
     bodyTimeout: config.GATEWAY_UPSTREAM_BODY_TIMEOUT_MS,
   });
-  const bases: Record<UpstreamName, string> = {
+  const bases: Partial<Record<UpstreamName, string>> = {
     registry: config.REGISTRY_URL.replace(/\/+$/, ""),
     repository: config.REPOSITORY_URL.replace(/\/+$/, ""),
     consent: config.GATEWAY_CONSENT_URL.replace(/\/+$/, ""),
+    ...(config.GATEWAY_AUDIT_URL === undefined ? {} : { audit: config.GATEWAY_AUDIT_URL.replace(/\/+$/, "") }),
   };
   return {
     agent,
-    base: (name) => bases[name],
+    base(name) {
+      const base = bases[name];
+      // Routes to a service exist only when it is configured; reaching here otherwise is a wiring mistake.
+      if (base === undefined) throw new AppError("GW_UPSTREAM_NOT_CONFIGURED", `no base URL is configured for the ${name} service`);
+      return base;
+    },
     async close() {
       await agent.close();
     },

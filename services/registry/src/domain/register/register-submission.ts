@@ -51,7 +51,7 @@ export async function registerSubmission(
   const newlyAssigned = new Set(assigned.values());
   const now = dtmNow();
   try {
-    return await deps.db.transaction().execute(async (tx) => {
+    const response = await deps.db.transaction().execute(async (tx) => {
       const plan = await planRegistration(tx, withUuids, problems, now, newlyAssigned);
       if (hasErrors(problems.list)) throw new Refused();
       const rows = emptyRows();
@@ -77,6 +77,8 @@ export async function registerSubmission(
       log.debug({ documents: plan.store.documentEntries.length, folders: plan.store.folders.length, deprecated: plan.deprecate.length }, "ITI-42 registered");
       return registryResponseOf(problems.list);
     });
+    await announceRegistration(deps, withUuids.submissionSets[0]?.entryUuid, log);
+    return response;
   } catch (err) {
     if (err instanceof Refused) return refuseRegistration(deps, problems.list, patientId, auditor, log);
     if (isUniqueViolation(err)) {
@@ -108,6 +110,16 @@ export async function refuseRegistration(
     log.error({ err }, "ITI-42: the audit row of a refused submission could not be written");
   }
   return registryResponseOf(errors);
+}
+
+/** After the commit: what follows a registration (statistics) must not turn a committed submission into a failure. */
+async function announceRegistration(deps: RegistryDeps, submissionSetUuid: string | undefined, log: Logger): Promise<void> {
+  if (!deps.afterRegistration || submissionSetUuid === undefined) return;
+  try {
+    await deps.afterRegistration(submissionSetUuid);
+  } catch (err) {
+    log.warn({ err }, "ITI-42: the follow-up of a committed registration could not be queued; the periodic recount covers it");
+  }
 }
 
 function isUniqueViolation(err: unknown): boolean {

@@ -8,8 +8,8 @@ import type { ServiceName } from "./deploy-files.js";
  * the deployment checks hold the key to the schema from then on.
  */
 export const PENDING_CONFIG_KEYS: Readonly<Record<ServiceName, readonly string[]>> = {
-  registry: ["AUDIT_QUEUE_PREFIX", "AUDIT_URL"],
-  repository: ["AUDIT_QUEUE_PREFIX", "AUDIT_URL"],
+  registry: [],
+  repository: [],
   consent: [],
   gateway: ["REDIS_URL"],
   audit: ["AUDIT_SYSLOG_TLS_PORT"],

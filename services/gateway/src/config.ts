@@ -1,3 +1,4 @@
+import { AUDIT_DELIVERY } from "@opendsp/atna";
 import { ConfigError, loadConfig } from "@opendsp/platform";
 import Type, { type Static } from "typebox";
 
@@ -79,6 +80,12 @@ export const GatewayConfigSchema = Type.Object({
    * served through the gateway, to authenticated callers only.
    */
   GATEWAY_AUDIT_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
+  /**
+   * Redis of the audit service's queue: the gateway's refusal records go there as jobs when set, else to
+   * GATEWAY_AUDIT_URL's intake over HTTP (packages/atna/src/audit-delivery.ts).
+   */
+  REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://" })),
+  AUDIT_QUEUE_PREFIX: Type.String({ default: AUDIT_DELIVERY.queuePrefix, minLength: 1 }),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
     { default: "info" },

@@ -1,7 +1,7 @@
-import { createLogger } from "@opendsp/platform";
+import { createAuditDelivery, createLogger, createMemoryAuditOutbox, type Logger } from "@opendsp/platform";
 import { join } from "node:path";
 import { buildApp } from "./app.js";
-import { loadGatewayConfig, tlsFilesOf, xuaSettingsOf } from "./config.js";
+import { loadGatewayConfig, tlsFilesOf, xuaSettingsOf, type GatewayConfig } from "./config.js";
 import { createMutualTlsStep } from "./domain/edge/mutual-tls.step.js";
 import { createXuaStep } from "./domain/edge/xua.step.js";
 import { rolesFromConfig } from "./domain/access/actor-of-caller.js";
@@ -27,8 +27,37 @@ export interface GatewayServer {
 }
 
 export interface GatewayServerOptions {
-  /** Where the audit records of refused requests go; default: discarded. */
+  /**
+   * Where the audit records of refused requests go. Default: delivered to the audit service (REDIS_URL's queue, else
+   * GATEWAY_AUDIT_URL's intake) when one is configured, else discarded with a warning at start.
+   */
   readonly auditTrail?: GatewayAuditTrail;
+}
+
+interface OwnedAuditTrail extends GatewayAuditTrail {
+  close(): Promise<void>;
+}
+
+/**
+ * The gateway has no database: its refusal records wait in a bounded memory outbox that retries the delivery with
+ * backoff, so an audit service or Redis outage delays them without holding the refused request back.
+ */
+async function deliveredAuditTrail(config: GatewayConfig, logger: Logger): Promise<OwnedAuditTrail | undefined> {
+  const delivery = await createAuditDelivery({
+    ...(config.REDIS_URL === undefined ? {} : { redisUrl: config.REDIS_URL }),
+    ...(config.GATEWAY_AUDIT_URL === undefined ? {} : { auditUrl: config.GATEWAY_AUDIT_URL }),
+    queuePrefix: config.AUDIT_QUEUE_PREFIX,
+    logger,
+  });
+  if (delivery === undefined) return undefined;
+  const outbox = createMemoryAuditOutbox({ delivery, logger });
+  return {
+    record: (record) => outbox.append(record),
+    async close() {
+      await outbox.close();
+      await delivery.close();
+    },
+  };
 }
 
 /**
@@ -42,6 +71,11 @@ export async function startGatewayServer(env: Readonly<Record<string, string | u
   const tls = tlsFiles === undefined ? undefined : await loadGatewayTls(tlsFiles);
   const xuaSettings = xuaSettingsOf(config);
   const xua = xuaSettings === undefined ? undefined : await loadXuaVerifier(xuaSettings);
+  const ownedTrail = options.auditTrail === undefined ? await deliveredAuditTrail(config, logger) : undefined;
+  if (options.auditTrail === undefined && ownedTrail === undefined) {
+    logger.warn("no audit service configured (GATEWAY_AUDIT_URL or REDIS_URL): the audit records of refused requests are discarded");
+  }
+  const auditTrail = options.auditTrail ?? ownedTrail ?? DISCARDING_AUDIT_TRAIL;
   const upstreams = createUpstreams(config);
   const consentDecisions = config.GATEWAY_ACCESS_CONTROL === "enforced" ? consentDecisionsFor(config, upstreams) : undefined;
   // The edge pipeline, in the order of domain/edge/edge-step.ts: the calling system, the user, then their access.
@@ -62,13 +96,14 @@ export async function startGatewayServer(env: Readonly<Record<string, string | u
     wsdlDir: config.GATEWAY_WSDL_DIR ?? join(REPO_ROOT, "wsdl"),
     openapiDir: config.GATEWAY_OPENAPI_DIR ?? join(REPO_ROOT, "openapi"),
     logger,
-    auditTrail: options.auditTrail ?? DISCARDING_AUDIT_TRAIL,
+    auditTrail,
   };
   let app;
   try {
     app = buildApp(deps, logger);
   } catch (err) {
     await upstreams.close();
+    await ownedTrail?.close();
     throw err;
   }
   let address: string;
@@ -79,6 +114,7 @@ export async function startGatewayServer(env: Readonly<Record<string, string | u
   } catch (err) {
     await app.close().catch(() => undefined);
     await upstreams.close();
+    await ownedTrail?.close();
     throw err;
   }
   const registryUrl = `${address}/xds/registry`;
@@ -107,6 +143,8 @@ export async function startGatewayServer(env: Readonly<Record<string, string | u
       listening.server.closeIdleConnections();
       await listening.close();
       await upstreams.close();
+      // After the listener: refusals of the last requests are in the outbox by then.
+      await ownedTrail?.close();
     },
   };
 }

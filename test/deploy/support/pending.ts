@@ -11,7 +11,7 @@ export const PENDING_CONFIG_KEYS: Readonly<Record<ServiceName, readonly string[]
   registry: [],
   repository: [],
   consent: [],
-  gateway: ["REDIS_URL"],
+  gateway: [],
   audit: ["AUDIT_SYSLOG_TLS_PORT"],
 };
 

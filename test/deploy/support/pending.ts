@@ -12,7 +12,7 @@ export const PENDING_CONFIG_KEYS: Readonly<Record<ServiceName, readonly string[]
   repository: ["AUDIT_QUEUE_PREFIX", "AUDIT_URL"],
   consent: [],
   gateway: ["REDIS_URL"],
-  audit: ["AUDIT_SYSLOG_TLS_PORT"],
+  audit: [],
 };
 
 /**

@@ -26,9 +26,8 @@ export interface AuditEventTable {
   grant_basis: string | null;
   grant_emergency: boolean;
   record: Json<unknown>;
-  /** Store order (2026-12-06T0400-audit-event-store-order): bigint and xid8, read back as strings. */
+  /** Store order (2026-12-06T0400-audit-event-store-order): bigint, read back as a string. */
   seq: Generated<string>;
-  stored_xid: Generated<string>;
 }
 
 export interface AuditEventPatientTable {

@@ -169,7 +169,7 @@ describe("startAuditServer with ITI-20 syslog", () => {
       expect(repository.received.at(-1)).toMatchObject({ transaction: "ITI-43", eventId: { code: "110106" } });
     });
 
-    it("refuses to start with a forward client certificate it cannot read, leaving nothing open", async () => {
+    it("refuses to start with a forward client certificate it cannot read (AUDIT_SYSLOG_TLS_FILE)", async () => {
       const config = loadAuditConfig({
         DATABASE_URL: testDb.url,
         AUDIT_PORT: "0",

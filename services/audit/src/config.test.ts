@@ -3,6 +3,7 @@ import Type from "typebox";
 import Value from "typebox/value";
 import { describe, expect, it } from "vitest";
 import { AuditHttpSettings, AuditQueueSettings, auditorRolesOf, loadAuditConfig } from "./config.js";
+import { tlsReceiverEnabled } from "./syslog/syslog-settings.js";
 
 describe("loadAuditConfig", () => {
   it("fills in the defaults", () => {
@@ -32,6 +33,15 @@ describe("loadAuditConfig", () => {
     expect(() => loadAuditConfig({ AUDIT_PORT: "70000", DATABASE_URL: "mysql://x", REDIS_URL: "http://x" })).toThrow(/AUDIT_PORT.*DATABASE_URL.*REDIS_URL|invalid audit configuration/);
     expect(() => loadAuditConfig({ AUDIT_AUDITOR_ROLES: "auditor, dpo" })).toThrow(/AUDIT_AUDITOR_ROLES/);
     expect(() => loadAuditConfig({ AUDIT_HISTORY_DEFAULT_LIMIT: "100", AUDIT_HISTORY_MAX_LIMIT: "10" })).toThrow(expect.objectContaining({ code: "AUDIT_CONFIG" }));
+  });
+
+  it("reads the ITI-20 syslog settings: TLS port 6514 by default, off until certificate and key are given; a bad combination stops the load", () => {
+    const config = loadAuditConfig({});
+    expect(config).toMatchObject({ AUDIT_SYSLOG_TLS_PORT: 6514, AUDIT_SYSLOG_UDP_PORT: -1, AUDIT_SYSLOG_REQUIRE_CLIENT_CERT: true });
+    expect(tlsReceiverEnabled(config)).toBe(false);
+    expect(tlsReceiverEnabled(loadAuditConfig({ AUDIT_SYSLOG_TLS_CERT_FILE: "/c.pem", AUDIT_SYSLOG_TLS_KEY_FILE: "/k.pem", AUDIT_SYSLOG_TLS_CA_FILE: "/ca.pem" }))).toBe(true);
+    expect(() => loadAuditConfig({ AUDIT_SYSLOG_TLS_CERT_FILE: "/c.pem", AUDIT_SYSLOG_TLS_KEY_FILE: "/k.pem" })).toThrow(expect.objectContaining({ code: "AUDIT_SYSLOG_CONFIG" }));
+    expect(() => loadAuditConfig({ AUDIT_FORWARD_URL: "syslog-tls://arr.example:6514" })).toThrow(expect.objectContaining({ code: "AUDIT_SYSLOG_CONFIG" }));
   });
 
   it("exports fragments another module spreads into a schema of its own", () => {

@@ -1,6 +1,7 @@
 import { AUDIT_DELIVERY } from "@opendsp/atna";
 import { ConfigError, loadConfig } from "@opendsp/platform";
 import Type, { type Static } from "typebox";
+import { AUDIT_SYSLOG_SETTINGS, validateSyslogSettings } from "./syslog/syslog-settings.js";
 
 /*
  * The audit service's settings come in fragments, plain objects of TypeBox properties, so that other parts of the
@@ -60,6 +61,8 @@ export const AuditConfigSchema = Type.Object({
   ...AuditAccessSettings,
   ...AuditIntakeSettings,
   ...AuditLogSettings,
+  // ITI-20 receivers (TLS, UDP) and forwarder: src/syslog/syslog-settings.ts.
+  ...AUDIT_SYSLOG_SETTINGS,
 });
 
 export type AuditConfig = Static<typeof AuditConfigSchema>;
@@ -69,6 +72,8 @@ export function loadAuditConfig(env: Readonly<Record<string, string | undefined>
   if (config.AUDIT_HISTORY_DEFAULT_LIMIT > config.AUDIT_HISTORY_MAX_LIMIT) {
     throw new ConfigError("AUDIT_CONFIG", "invalid audit configuration: AUDIT_HISTORY_DEFAULT_LIMIT must not exceed AUDIT_HISTORY_MAX_LIMIT");
   }
+  // The syslog combinations (certificates, CA, forward target) are refused here, at start, not at first use.
+  validateSyslogSettings(config);
   return config;
 }
 

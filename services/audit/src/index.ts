@@ -13,3 +13,18 @@ export {
   type AuditConfig,
 } from "./config.js";
 export { AUDIT_MIGRATIONS } from "../migrations/index.js";
+export {
+  AUDIT_SYSLOG_SETTINGS,
+  SyslogSettingsSchema,
+  createSyslogForwarder,
+  startSyslogReceivers,
+  tlsReceiverEnabled,
+  validateSyslogSettings,
+  type FetchAuditBatch,
+  type ForwardableAuditRecord,
+  type SyslogForwarder,
+  type SyslogReceivers,
+  type SyslogSettings,
+  type SyslogTables,
+} from "./syslog/index.js";
+export { fetchStoredAuditBatch } from "./storage/audit-event-store-order.query.js";

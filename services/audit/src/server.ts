@@ -8,9 +8,14 @@ import type { AuditConfig } from "./config.js";
 import { scheduleAuditPartitions } from "./jobs/audit-partitions.job.js";
 import { defineRecordAuditEventJob, type DeliveryRetry } from "./jobs/record-audit-event.job.js";
 import type { AuditDatabase } from "./storage/audit-database.js";
+import { fetchStoredAuditBatch } from "./storage/audit-event-store-order.query.js";
+import { createSyslogForwarder, startSyslogReceivers, type SyslogForwarder, type SyslogReceivers } from "./syslog/index.js";
 
 export interface AuditServer {
   readonly address: string;
+  /** The ITI-20 receivers' addresses, when they listen (port 0 takes a free one). */
+  readonly syslogTlsPort?: number;
+  readonly syslogUdpPort?: number;
   close(): Promise<void>;
 }
 
@@ -24,7 +29,8 @@ export interface AuditServerOptions {
 
 /**
  * Starts the audit service: database and migrations, the monthly partitions ahead, the delivery queue's consumer
- * (BullMQ with REDIS_URL, in-process otherwise), the HTTP endpoint.
+ * (BullMQ with REDIS_URL, in-process otherwise), the ITI-20 syslog receivers and forwarder the settings turn on, the
+ * HTTP endpoint.
  */
 export async function startAuditServer(config: AuditConfig, options: AuditServerOptions = {}): Promise<AuditServer> {
   const logger = options.logger ?? createLogger({ service: "audit", level: config.LOG_LEVEL });
@@ -36,6 +42,8 @@ export async function startAuditServer(config: AuditConfig, options: AuditServer
   });
   let jobQueue: JobQueue | undefined;
   let app: FastifyInstance | undefined;
+  let receivers: SyslogReceivers | undefined;
+  let forwarder: SyslogForwarder | undefined;
   let address: string;
   try {
     const applied = config.MIGRATE_ON_START ? await migrateToLatest(database.db as Kysely<unknown>, AUDIT_MIGRATIONS) : await requireMigratedSchema(database);
@@ -44,22 +52,34 @@ export async function startAuditServer(config: AuditConfig, options: AuditServer
     const deps = { db: database.db, jobQueue, now };
     await scheduleAuditPartitions(jobQueue, { ...deps, logger });
     defineRecordAuditEventJob(jobQueue, deps, options.deliveryRetry ?? AUDIT_DELIVERY);
+    receivers = await startSyslogReceivers(config, { db: database.db, logger });
+    if (config.AUDIT_FORWARD_URL !== undefined) {
+      forwarder = createSyslogForwarder(config, { db: database.db, logger, fetchBatch: fetchStoredAuditBatch(database.db) });
+    }
     app = buildApp(config, { ...deps, logger });
     address = await app.listen({ host: config.AUDIT_HOST, port: config.AUDIT_PORT });
   } catch (e) {
-    // A start that fails (schema, Redis, port taken) leaves nothing open behind it.
+    // A start that fails (schema, Redis, syslog files or port, HTTP port taken) leaves nothing open behind it.
     await app?.close();
+    await receivers?.close();
     await jobQueue?.close();
     await database.close();
     throw e;
   }
   const http = app;
   const queue = jobQueue;
-  logger.info({ api: `${address}/api/audit`, delivery: queue.backend }, "audit listening");
+  const syslog = receivers;
+  const forwarding = forwarder;
+  forwarding?.start();
+  logger.info({ api: `${address}/api/audit`, delivery: queue.backend, forwarding: forwarding !== undefined }, "audit listening");
   return {
     address,
+    ...(syslog.tlsAddress && { syslogTlsPort: syslog.tlsAddress.port }),
+    ...(syslog.udpAddress && { syslogUdpPort: syslog.udpAddress.port }),
     async close(): Promise<void> {
       await http.close();
+      // The receivers store what they took before the database closes; the forwarder finishes its batch.
+      await Promise.all([syslog.close(), forwarding?.close()]);
       await queue.close();
       await database.close();
     },

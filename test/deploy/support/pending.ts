@@ -12,7 +12,7 @@ export const PENDING_CONFIG_KEYS: Readonly<Record<ServiceName, readonly string[]
   repository: [],
   consent: [],
   gateway: [],
-  audit: ["AUDIT_SYSLOG_TLS_PORT"],
+  audit: [],
 };
 
 /**

@@ -18,6 +18,7 @@ describe("openapi/audit.json", () => {
     const operations = Object.entries(document.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
     expect(operations.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
       "get /api/audit/admin/dead-letter",
+      "get /api/audit/admin/received-messages",
       "get /api/audit/patients/{patientId}/accesses",
       "get /fhir/AuditEvent",
       "post /internal/audit-events",

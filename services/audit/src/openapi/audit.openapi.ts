@@ -32,6 +32,14 @@ const OPERATIONS: Readonly<Record<string, { summary: string; description: string
     summary: "List what could not be stored (auditors)",
     description: "Queue deliveries that failed for good, and records the HTTP intake refused, by event id and reason.",
   },
+  "GET /api/audit/admin/received-messages": {
+    tag: "admin",
+    summary: "List the ITI-20 messages received over syslog (auditors)",
+    description:
+      "The audit messages external actors sent to the syslog receivers (RFC 5425 TLS, RFC 5426 UDP), newest first, each " +
+      "with its raw text and, when it was a DICOM audit message, the fields read from it; unreadable ones have malformed " +
+      "true and a stable errorCode. Filter with malformed=true|false; page with limit and the previous page's nextCursor.",
+  },
   "POST /internal/audit-events": {
     tag: "intake",
     summary: "Deliver audit records without Redis (relays)",

@@ -5,6 +5,7 @@ import { registerDeadLetterRoute } from "./dead-letter.route.js";
 import { registerFhirAuditEventRoute } from "./fhir-audit-event.route.js";
 import { registerIntakeRoute } from "./intake.route.js";
 import { installProblemHandler } from "./problem.js";
+import { registerReceivedMessagesRoute } from "./received-messages.route.js";
 import { strictValidatorCompiler } from "./strict-validator.js";
 
 /**
@@ -21,6 +22,7 @@ export function registerAuditApi(app: FastifyInstance, deps: AuditDeps, settings
     scope.setValidatorCompiler(strictValidatorCompiler);
     registerAccessHistoryRoute(scope, deps, settings);
     registerDeadLetterRoute(scope, deps, settings);
+    registerReceivedMessagesRoute(scope, deps, settings);
     registerIntakeRoute(scope, deps, settings);
     registerFhirAuditEventRoute(scope, deps, settings);
     done();

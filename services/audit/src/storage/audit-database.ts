@@ -1,6 +1,7 @@
-import type { ColumnType } from "kysely";
+import type { ColumnType, Generated } from "kysely";
+import type { SyslogTables } from "../syslog/received-audit-message.table.js";
 
-/** Kysely types of the audit store (migrations/2026-12-06T0200-audit-store.ts). */
+/** Kysely types of the audit store (migrations/), and the ITI-20 tables of src/syslog/. */
 
 type Timestamp = ColumnType<Date, Date, Date>;
 /** jsonb: written as a JSON string, read back as a value. */
@@ -25,6 +26,8 @@ export interface AuditEventTable {
   grant_basis: string | null;
   grant_emergency: boolean;
   record: Json<unknown>;
+  /** Store order (2026-12-06T0400-audit-event-store-order): bigint, read back as a string. */
+  seq: Generated<string>;
 }
 
 export interface AuditEventPatientTable {
@@ -43,7 +46,7 @@ export interface AuditIntakeRefusalTable {
   times_refused: ColumnType<number, number | undefined, number>;
 }
 
-export interface AuditDatabase {
+export interface AuditDatabase extends SyslogTables {
   audit_event_key: AuditEventKeyTable;
   audit_event: AuditEventTable;
   audit_event_patient: AuditEventPatientTable;

@@ -1,5 +1,5 @@
 import type { AuditRecord } from "@opendsp/atna";
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { AuditDatabase } from "./audit-database.js";
 
 type Executor = Kysely<AuditDatabase> | Transaction<AuditDatabase>;
@@ -19,9 +19,17 @@ export async function claimEventIds(trx: Executor, records: readonly AuditRecord
   return new Set(rows.map((r) => r.event_id));
 }
 
-/** Writes the events (whose ids were just claimed) and their patient index rows. */
-export async function insertEvents(trx: Executor, records: readonly AuditRecord[], storedAt: Date): Promise<void> {
+/** Key of the transaction-level advisory lock under which audit_event rows take their seq. */
+const STORE_ORDER_LOCK = 0x61756469745f7365n;
+
+/**
+ * Writes the events (whose ids were just claimed) and their patient index rows. Run in a transaction: it holds the
+ * store-order lock until commit, so the seq values (2026-12-06T0400-audit-event-store-order) commit in their order and
+ * the ITI-20 forwarder, which reads after the last seq it sent, never skips a row committed late.
+ */
+export async function insertEvents(trx: Transaction<AuditDatabase>, records: readonly AuditRecord[], storedAt: Date): Promise<void> {
   if (records.length === 0) return;
+  await sql`SELECT pg_advisory_xact_lock(${STORE_ORDER_LOCK.toString()}::bigint)`.execute(trx);
   await trx
     .insertInto("audit_event")
     .values(

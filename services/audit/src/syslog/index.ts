@@ -1,5 +1,5 @@
 /** ITI-20 Record Audit Event: the syslog receivers (TLS, UDP) and the forwarder to an external audit repository. */
-export { AUDIT_SYSLOG_SETTINGS, SyslogSettingsSchema, validateSyslogSettings, type SyslogSettings } from "./syslog-settings.js";
+export { AUDIT_SYSLOG_SETTINGS, SyslogSettingsSchema, tlsReceiverEnabled, validateSyslogSettings, type SyslogSettings } from "./syslog-settings.js";
 export { receivedAuditMessageMigration } from "./2026-12-06T0300-received-audit-message.js";
 export type { ForwardCursorTable, ReceivedAuditMessageTable, SyslogTables } from "./received-audit-message.table.js";
 export type { ReceivedMessageErrorCode } from "./received-message.decoder.js";

@@ -3,7 +3,7 @@ import type { Logger } from "@opendsp/platform";
 import type { Kysely } from "kysely";
 import type { SyslogTables } from "./received-audit-message.table.js";
 import { createReceivedMessageWriter } from "./received-message.writer.js";
-import { validateSyslogSettings, type SyslogSettings } from "./syslog-settings.js";
+import { tlsReceiverEnabled, validateSyslogSettings, type SyslogSettings } from "./syslog-settings.js";
 import { readOptionalPemFile, readPemFile } from "./tls-material.js";
 import { startTlsSyslogReceiver, type TlsReceiver } from "./tls-syslog.receiver.js";
 import { startUdpSyslogReceiver, type UdpReceiver } from "./udp-syslog.receiver.js";
@@ -36,7 +36,7 @@ export async function startSyslogReceivers(settings: SyslogSettings, deps: Syslo
     await Promise.all([tlsWriter.close(), udpWriter.close()]);
   };
   try {
-    if (settings.AUDIT_SYSLOG_TLS_PORT !== -1) {
+    if (tlsReceiverEnabled(settings)) {
       tls = await startTlsSyslogReceiver(
         {
           host: settings.AUDIT_SYSLOG_HOST,
@@ -51,6 +51,11 @@ export async function startSyslogReceivers(settings: SyslogSettings, deps: Syslo
         },
         tlsWriter,
         logger,
+      );
+    } else if (settings.AUDIT_SYSLOG_TLS_PORT !== -1) {
+      logger.warn(
+        { code: "AUDIT_SYSLOG_TLS_OFF", tlsPort: settings.AUDIT_SYSLOG_TLS_PORT },
+        "ITI-20 TLS receiver off: AUDIT_SYSLOG_TLS_CERT_FILE and AUDIT_SYSLOG_TLS_KEY_FILE are not set (AUDIT_SYSLOG_TLS_PORT=-1 silences this)",
       );
     }
     if (settings.AUDIT_SYSLOG_UDP_PORT !== -1) {

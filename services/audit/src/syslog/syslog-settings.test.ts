@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { forwardTargetOf, validateSyslogSettings } from "./syslog-settings.js";
+import { forwardTargetOf, tlsReceiverEnabled, validateSyslogSettings } from "./syslog-settings.js";
 import { syslogSettings } from "./syslog.testing.js";
 
 const TLS = { AUDIT_SYSLOG_TLS_CERT_FILE: "/c.pem", AUDIT_SYSLOG_TLS_KEY_FILE: "/k.pem", AUDIT_SYSLOG_TLS_CA_FILE: "/ca.pem" };
 
 describe("ITI-20 syslog settings", () => {
-  it("fill the documented defaults: TLS on 6514 with client certificates, UDP off", () => {
+  it("fill the documented defaults: TLS on 6514 with client certificates once its files are given, UDP off", () => {
     expect(syslogSettings({})).toMatchObject({
       AUDIT_SYSLOG_HOST: "127.0.0.1",
       AUDIT_SYSLOG_TLS_PORT: 6514,
@@ -16,8 +16,13 @@ describe("ITI-20 syslog settings", () => {
     });
   });
 
-  it("refuse a TLS port without certificate and key, and client certificates without a CA", () => {
-    expect(() => validateSyslogSettings(syslogSettings({}))).toThrow(expect.objectContaining({ code: "AUDIT_SYSLOG_CONFIG", message: expect.stringContaining("AUDIT_SYSLOG_TLS_CERT_FILE") as string }));
+  it("leave the TLS receiver off without certificate and key, and refuse half of them or client certificates without a CA", () => {
+    expect(tlsReceiverEnabled(validateSyslogSettings(syslogSettings({})))).toBe(false);
+    expect(tlsReceiverEnabled(syslogSettings({ ...TLS, AUDIT_SYSLOG_TLS_PORT: "-1" }))).toBe(false);
+    expect(tlsReceiverEnabled(validateSyslogSettings(syslogSettings(TLS)))).toBe(true);
+    for (const half of [{ AUDIT_SYSLOG_TLS_CERT_FILE: "/c.pem" }, { AUDIT_SYSLOG_TLS_KEY_FILE: "/k.pem" }, { AUDIT_SYSLOG_TLS_CA_FILE: "/ca.pem" }]) {
+      expect(() => validateSyslogSettings(syslogSettings(half))).toThrow(expect.objectContaining({ code: "AUDIT_SYSLOG_CONFIG", message: expect.stringContaining("AUDIT_SYSLOG_TLS_CERT_FILE") as string }));
+    }
     const noCa = syslogSettings({ AUDIT_SYSLOG_TLS_CERT_FILE: "/c.pem", AUDIT_SYSLOG_TLS_KEY_FILE: "/k.pem" });
     expect(() => validateSyslogSettings(noCa)).toThrow(expect.objectContaining({ code: "AUDIT_SYSLOG_CONFIG", message: expect.stringContaining("AUDIT_SYSLOG_TLS_CA_FILE") as string }));
     expect(validateSyslogSettings(syslogSettings({ ...TLS, AUDIT_SYSLOG_TLS_CA_FILE: "", AUDIT_SYSLOG_REQUIRE_CLIENT_CERT: "false" })).AUDIT_SYSLOG_REQUIRE_CLIENT_CERT).toBe(false);

@@ -50,11 +50,15 @@ export type SyslogSettings = Static<typeof SyslogSettingsSchema>;
 export function validateSyslogSettings(settings: SyslogSettings): SyslogSettings {
   const problems: string[] = [];
   if (settings.AUDIT_SYSLOG_TLS_PORT !== -1) {
-    if (settings.AUDIT_SYSLOG_TLS_CERT_FILE === undefined || settings.AUDIT_SYSLOG_TLS_KEY_FILE === undefined) {
-      problems.push("AUDIT_SYSLOG_TLS_CERT_FILE and AUDIT_SYSLOG_TLS_KEY_FILE are required while AUDIT_SYSLOG_TLS_PORT is not -1");
+    const hasCert = settings.AUDIT_SYSLOG_TLS_CERT_FILE !== undefined;
+    const hasKey = settings.AUDIT_SYSLOG_TLS_KEY_FILE !== undefined;
+    // No TLS file at all is the stock deployment's receiver not set up yet (tlsReceiverEnabled); some but not all
+    // of them is a mistake.
+    if (hasCert !== hasKey || (!hasCert && settings.AUDIT_SYSLOG_TLS_CA_FILE !== undefined)) {
+      problems.push("AUDIT_SYSLOG_TLS_CERT_FILE and AUDIT_SYSLOG_TLS_KEY_FILE go together: set both to turn the TLS receiver on, or neither");
     }
     // Without a CA of its own the server would accept any certificate a public root signed.
-    if (settings.AUDIT_SYSLOG_REQUIRE_CLIENT_CERT && settings.AUDIT_SYSLOG_TLS_CA_FILE === undefined) {
+    if (hasCert && hasKey && settings.AUDIT_SYSLOG_REQUIRE_CLIENT_CERT && settings.AUDIT_SYSLOG_TLS_CA_FILE === undefined) {
       problems.push("AUDIT_SYSLOG_TLS_CA_FILE is required while AUDIT_SYSLOG_REQUIRE_CLIENT_CERT is true");
     }
   }
@@ -68,6 +72,15 @@ export function validateSyslogSettings(settings: SyslogSettings): SyslogSettings
   }
   if (problems.length > 0) throw new ConfigError("AUDIT_SYSLOG_CONFIG", `invalid audit syslog configuration: ${problems.join("; ")}`);
   return settings;
+}
+
+/**
+ * Whether the RFC 5425 receiver listens: a port other than -1, and the server certificate and key. RFC 5425 is TLS
+ * only, so without them there is nothing it could listen with; the default port stays 6514 so that giving the files
+ * is all an operator does to turn it on.
+ */
+export function tlsReceiverEnabled(settings: SyslogSettings): boolean {
+  return settings.AUDIT_SYSLOG_TLS_PORT !== -1 && settings.AUDIT_SYSLOG_TLS_CERT_FILE !== undefined && settings.AUDIT_SYSLOG_TLS_KEY_FILE !== undefined;
 }
 
 /** The forward target of AUDIT_FORWARD_URL, once validated. */

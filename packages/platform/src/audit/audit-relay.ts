@@ -50,6 +50,9 @@ interface Row {
   readonly unreadable?: string;
 }
 
+/** How long a commit's notify waits before the relay's pass, so that a busy service relays in batches. */
+const NOTIFY_LINGER_MS = 20;
+
 /**
  * Moves the outbox to the audit service. Rows are read in the order they were written and locked with FOR UPDATE
  * SKIP LOCKED, so replicas of a service share the outbox without sending a row twice; a delivered batch is deleted
@@ -68,6 +71,7 @@ export function createAuditRelay<DB>(options: AuditRelayOptions<DB>): AuditRelay
   let failures = 0;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
+  let timerDueAt = Number.POSITIVE_INFINITY;
   let running: Promise<void> | undefined;
   let wakeAgain = false;
 
@@ -126,12 +130,14 @@ export function createAuditRelay<DB>(options: AuditRelayOptions<DB>): AuditRelay
   const schedule = (ms: number): void => {
     if (closed) return;
     clearTimeout(timer);
+    timerDueAt = Date.now() + ms;
     timer = setTimeout(tick, ms);
   };
 
   const nextDelayMs = (): number => (failures === 0 ? pollMs : Math.min(maxBackoffMs, backoffMs * 2 ** (failures - 1)));
 
   function tick(): void {
+    timerDueAt = Number.POSITIVE_INFINITY;
     if (closed) return;
     if (running) {
       wakeAgain = true;
@@ -162,7 +168,8 @@ export function createAuditRelay<DB>(options: AuditRelayOptions<DB>): AuditRelay
       // While backing off, a new commit does not shorten the wait: the delivery is known to be down.
       if (closed || failures > 0) return;
       if (running) wakeAgain = true;
-      else schedule(0);
+      // A short wait gathers the commits of concurrent requests into one batch; a pass already due sooner stays.
+      else if (timerDueAt > Date.now() + NOTIFY_LINGER_MS) schedule(NOTIFY_LINGER_MS);
     },
     runOnce,
     async close(): Promise<void> {

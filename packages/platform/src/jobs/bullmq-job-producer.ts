@@ -30,6 +30,11 @@ export interface ProducedJobKind extends StoredJobRetention {
 export interface JobProducer {
   /** Adds one job; a job id the queue still holds is not added again (`added: false`). */
   add(kind: ProducedJobKind, payload: object, jobId: string): Promise<AddedJob>;
+  /**
+   * Adds several jobs in one round trip to Redis (a relay's batch); ids the queue still holds are not added again.
+   * Either every job is taken or the call rejects (then any of them may have been taken: adding again is harmless).
+   */
+  addMany(kind: ProducedJobKind, jobs: readonly { readonly payload: object; readonly jobId: string }[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,6 +83,22 @@ export async function createBullmqJobProducer(settings: BullmqJobProducerSetting
         return { jobId, added: stored === undefined || stored.data.addId === addId };
       } catch (cause) {
         throw new JobQueueError("JOB_QUEUE_UNAVAILABLE", `Redis at ${where} did not take the job: ${messageOf(cause)}`, { cause });
+      }
+    },
+    async addMany(kind, jobs) {
+      if (closed) throw new JobQueueError("JOB_QUEUE_CLOSED", `the job producer of ${settings.prefix} is closed`);
+      if (connection.status !== "ready") throw new JobQueueError("JOB_QUEUE_UNAVAILABLE", `Redis at ${where} is not connected (${connection.status})`);
+      if (jobs.length === 0) return;
+      const queue = queueOf(kind);
+      const options = storedJobOptions(kind);
+      const bulk = jobs.map(({ payload, jobId }) => {
+        assertJobId(jobId);
+        return { name: kind.name, data: { payload: serializeJobPayload(kind.name, payload), addId: randomUUID() }, opts: { ...options, jobId } };
+      });
+      try {
+        await queue.addBulk(bulk);
+      } catch (cause) {
+        throw new JobQueueError("JOB_QUEUE_UNAVAILABLE", `Redis at ${where} did not take the jobs: ${messageOf(cause)}`, { cause });
       }
     },
     async close() {

@@ -7,6 +7,7 @@ export { runSqlScript } from "./db/sql-script.js";
 export { csvField, csvTable, type CsvValue } from "./csv/csv-table.js";
 export { passSoapBodiesThrough, registerSoapEndpoint } from "./http/soap-endpoint.route.js";
 export { createHttpApp, type HttpAppOptions } from "./http/create-http-app.js";
+export { strictValidatorCompiler } from "./http/strict-validator.js";
 export { registerDatabaseHealthRoute } from "./http/database-health.route.js";
 export { describeOnlyDeps, describedResponse, formatOpenApi, openApiDocumentOf } from "./http/openapi-document.js";
 export * from "./blob/index.js";

@@ -7,4 +7,5 @@ export { createHttpAuditDelivery, type HttpAuditDeliveryOptions } from "./http-a
 export { createAuditDelivery, type AuditDeliveryConfig } from "./create-audit-delivery.js";
 export { createAuditRelay, type AuditRelay, type AuditRelayOptions, type AuditRelayPass } from "./audit-relay.js";
 export { createMemoryAuditOutbox, type MemoryAuditOutbox, type MemoryAuditOutboxOptions } from "./memory-audit-outbox.js";
+export { soapAuditContext } from "./soap-audit-context.js";
 export { auditPatientIds, auditRequestContextOf, type AuditRequestContext, type AuditRequestInput } from "./audit-request-context.js";

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { strictValidatorCompiler } from "@opendsp/platform";
 import type { AuditDeps, AuditSettings } from "../audit-deps.js";
 import { registerAccessHistoryRoute } from "./access-history.route.js";
 import { registerDeadLetterRoute } from "./dead-letter.route.js";
@@ -6,7 +7,6 @@ import { registerFhirAuditEventRoute } from "./fhir-audit-event.route.js";
 import { registerIntakeRoute } from "./intake.route.js";
 import { installProblemHandler } from "./problem.js";
 import { registerReceivedMessagesRoute } from "./received-messages.route.js";
-import { strictValidatorCompiler } from "./strict-validator.js";
 
 /**
  * The audit service's HTTP API, in one encapsulated scope so its error handlers apply to these routes only: the JSON

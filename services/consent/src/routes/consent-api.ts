@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { strictValidatorCompiler } from "@opendsp/platform";
 import type { ConsentDeps, ConsentSettings } from "../consent-deps.js";
 import { registerAccessGrantsRoute } from "./access-grants.route.js";
 import { registerChangesRoute } from "./changes.route.js";
@@ -12,7 +13,6 @@ import { registerRecordStateRoutes } from "./record-state.route.js";
 import { registerReferringDoctorRoutes } from "./referring-doctor.route.js";
 import { registerRepresentativeRoutes } from "./representatives.route.js";
 import { registerStatisticsRoute } from "./statistics.route.js";
-import { strictValidatorCompiler } from "./strict-validator.js";
 
 /**
  * The consent JSON API under /api/consent, in one encapsulated scope so its problem+json error handler applies to

@@ -1,6 +1,5 @@
 import type { AuditOutcome, AuditRecord } from "@opendsp/atna";
-import { auditPatientIds, auditRequestContextOf, type AuditRequestContext, type Logger } from "@opendsp/platform";
-import type { SoapRequest } from "@opendsp/soap";
+import { auditPatientIds, type AuditRequestContext } from "@opendsp/platform";
 import { randomUUID } from "node:crypto";
 import type { RepositoryConfig } from "../config.js";
 
@@ -47,20 +46,6 @@ export function repositoryAuditRecord(
     ...(submissionSetUniqueId === undefined || submissionSetUniqueId.length > 256 ? {} : { submissionSetUniqueId }),
     ...(codes.length === 0 ? {} : { failure: { code: (codes[0] ?? "").slice(0, 128), reason: codes.join(" ").slice(0, 1024) } }),
   };
-}
-
-/** The audit context of a SOAP request; a malformed gateway header is logged and left out of the record. */
-export function soapAuditContext(request: Pick<SoapRequest, "envelope" | "httpHeaders">, path: string, log: Logger): AuditRequestContext {
-  const { addressing } = request.envelope;
-  const { context, headerErrors } = auditRequestContextOf({
-    headers: request.httpHeaders,
-    replyTo: addressing.replyTo,
-    messageId: addressing.messageId,
-    to: addressing.to,
-    path,
-  });
-  if (headerErrors.length > 0) log.warn({ code: "REPO_AUDIT_HEADER_INVALID", errors: headerErrors }, "a gateway header is malformed; the audit record leaves it out");
-  return context;
 }
 
 /** DICOM outcome of a RegistryResponse status (ITI TF-3 4.2.4.2: PartialSuccess returned some of what was asked). */

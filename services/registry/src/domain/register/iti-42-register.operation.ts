@@ -1,9 +1,8 @@
 import { ACTION, parseSubmitObjectsRequest, writeRegistryResponse } from "@opendsp/ebxml";
-import type { Logger } from "@opendsp/platform";
+import { soapAuditContext, type Logger } from "@opendsp/platform";
 import type { SoapOperation } from "@opendsp/soap";
 import { REGISTRY_SOAP_PATH } from "../../registry-soap-path.js";
 import { registryAuditor } from "../../audit/registry-audit-record.js";
-import { soapAuditContext } from "../../audit/soap-audit-context.js";
 import type { RegistryDeps } from "../../registry-deps.js";
 import { refuseRegistration, registerSubmission } from "./register-submission.js";
 
@@ -13,7 +12,7 @@ export function createRegisterOperation(deps: RegistryDeps, log: Logger): SoapOp
     responseAction: ACTION.iti42.response,
     async handle(request) {
       const parsed = parseSubmitObjectsRequest(request.envelope.body);
-      const auditor = registryAuditor(deps.config, soapAuditContext(request, REGISTRY_SOAP_PATH, log));
+      const auditor = registryAuditor(deps.config, soapAuditContext(request, REGISTRY_SOAP_PATH, log, "REG_AUDIT_HEADER_INVALID"));
       const response = parsed.ok
         ? await registerSubmission(deps, parsed.value, auditor, log)
         : await refuseRegistration(deps, parsed.errors, undefined, auditor, log);

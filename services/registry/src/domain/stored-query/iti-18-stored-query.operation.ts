@@ -1,8 +1,7 @@
 import { ACTION, attribute, firstAdhocQuery, parseAdhocQueryRequest, writeAdhocQueryResponse, writeXmlUtf8, type XmlElement } from "@opendsp/ebxml";
-import { ACCESS_HEADER, AccessHeaderError, parseAccessHeader, type AccessRestriction, type Logger } from "@opendsp/platform";
+import { ACCESS_HEADER, AccessHeaderError, parseAccessHeader, soapAuditContext, type AccessRestriction, type Logger } from "@opendsp/platform";
 import { SoapError, type SoapOperation, type SoapRequest } from "@opendsp/soap";
 import { registryAuditor, type RegistryAuditor } from "../../audit/registry-audit-record.js";
-import { soapAuditContext } from "../../audit/soap-audit-context.js";
 import type { RegistryDeps } from "../../registry-deps.js";
 import { REGISTRY_SOAP_PATH } from "../../registry-soap-path.js";
 import { auditRefusal, refuseQuery, runStoredQuery } from "./run-stored-query.js";
@@ -19,7 +18,7 @@ export function createStoredQueryOperation(deps: RegistryDeps, log?: Logger): So
     responseAction: ACTION.iti18.response,
     async handle(request) {
       const { envelope, httpHeaders } = request;
-      const auditor = registryAuditor(deps.config, soapAuditContext(request, REGISTRY_SOAP_PATH, log));
+      const auditor = registryAuditor(deps.config, soapAuditContext(request, REGISTRY_SOAP_PATH, log, "REG_AUDIT_HEADER_INVALID"));
       const requestBase64 = requestBase64Of(envelope.body);
       try {
         const access = await accessOf(deps, httpHeaders, envelope.body, auditor, requestBase64, log);

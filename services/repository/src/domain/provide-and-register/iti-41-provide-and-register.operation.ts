@@ -1,8 +1,8 @@
 import type { AuditOutcome } from "@opendsp/atna";
 import { ACTION, ERROR_SEVERITY, writeRegistryResponse, type RegistryResponse } from "@opendsp/ebxml";
-import { appendAuditRecord, type Logger } from "@opendsp/platform";
+import { appendAuditRecord, soapAuditContext, type Logger } from "@opendsp/platform";
 import { SoapError, type SoapOperation } from "@opendsp/soap";
-import { outcomeOfStatus, repositoryAuditRecord, soapAuditContext } from "../../audit/repository-audit-record.js";
+import { outcomeOfStatus, repositoryAuditRecord } from "../../audit/repository-audit-record.js";
 import type { RepositoryDeps } from "../../repository-deps.js";
 import { REPOSITORY_SOAP_PATH } from "../../repository-soap-path.js";
 import { newSubject, provideAndRegister } from "./iti-41-provide-and-register.js";
@@ -18,7 +18,7 @@ export function createProvideAndRegisterOperation(deps: RepositoryDeps, log: Log
   return {
     responseAction: ACTION.iti41.response,
     async handle(request) {
-      const context = soapAuditContext(request, REPOSITORY_SOAP_PATH, iti41);
+      const context = soapAuditContext(request, REPOSITORY_SOAP_PATH, iti41, "REPO_AUDIT_HEADER_INVALID");
       const subject = newSubject();
       const audit = async (outcome: AuditOutcome, failureCodes: readonly string[]): Promise<void> => {
         const record = repositoryAuditRecord(deps.config, context, {

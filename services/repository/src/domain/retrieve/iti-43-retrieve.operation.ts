@@ -6,9 +6,9 @@ import {
   writeRetrieveDocumentSetResponse,
   xdsError,
 } from "@opendsp/ebxml";
-import { ACCESS_HEADER, AccessHeaderError, appendAuditRecord, parseAccessHeader, type Logger } from "@opendsp/platform";
+import { ACCESS_HEADER, AccessHeaderError, appendAuditRecord, parseAccessHeader, soapAuditContext, type Logger } from "@opendsp/platform";
 import { SoapError, type MtomAttachmentSource, type SoapOperation, type SoapRequest } from "@opendsp/soap";
-import { outcomeOfStatus, repositoryAuditRecord, soapAuditContext } from "../../audit/repository-audit-record.js";
+import { outcomeOfStatus, repositoryAuditRecord } from "../../audit/repository-audit-record.js";
 import type { RepositoryDeps } from "../../repository-deps.js";
 import { REPOSITORY_SOAP_PATH } from "../../repository-soap-path.js";
 import { retrieveDocuments } from "./retrieve-documents.js";
@@ -32,7 +32,7 @@ export function createRetrieveOperation(deps: RepositoryDeps, log: Logger): Soap
     async handle(request) {
       const { envelope, httpHeaders } = request;
       const hidden = hiddenDocumentsOf(httpHeaders);
-      const context = soapAuditContext(request, REPOSITORY_SOAP_PATH, log);
+      const context = soapAuditContext(request, REPOSITORY_SOAP_PATH, log, "REPO_AUDIT_HEADER_INVALID");
       const parsed = parseRetrieveDocumentSetRequest(envelope.body, { metadataError: "XDSRepositoryMetadataError" });
       if (!parsed.ok) {
         log.info({ errors: parsed.errors.length }, "ITI-43 request refused");

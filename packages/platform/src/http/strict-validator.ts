@@ -3,8 +3,9 @@ import type { TSchema } from "typebox";
 import { Compile } from "typebox/compile";
 
 /**
- * Request validation with TypeBox instead of Fastify's default Ajv setup, which drops unknown properties and coerces
- * silently: a misspelt filter must be refused, never ignored (a history read without its filter shows too much).
+ * Request validation with TypeBox instead of Fastify's default Ajv setup, which removes unknown properties and
+ * coerces types silently: a misspelt or extra field must be refused, never half-read (a consent rule half-read is a
+ * wrong rule; an access-history filter ignored shows too much).
  * Only the query string, where every value arrives as text, is converted to the schema's types and defaulted.
  */
 export const strictValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {

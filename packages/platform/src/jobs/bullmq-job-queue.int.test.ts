@@ -121,8 +121,11 @@ describe("BullMQ job queue", () => {
       queue.define({ name: "orphaned", run: () => Promise.resolve() });
       await queue.add("orphaned", {}, { delayMs: 60_000 });
       await own.kill();
-      // Adding gives up after a few reconnection attempts instead of waiting for Redis.
+      // Adding is refused at once while Redis is not connected, instead of after the reconnection attempts.
+      const started = Date.now();
       await expect(queue.add("orphaned", {})).rejects.toMatchObject({ code: "JOB_QUEUE_UNAVAILABLE" });
+      await expect(queue.add("orphaned", {})).rejects.toMatchObject({ code: "JOB_QUEUE_UNAVAILABLE" });
+      expect(Date.now() - started).toBeLessThan(1000);
       // Without Redis a graceful close would wait for it forever.
       await queue.close();
       await expect(queue.add("orphaned", {})).rejects.toMatchObject({ code: "JOB_QUEUE_CLOSED" });

@@ -38,8 +38,9 @@ export interface BullmqJobQueueSettings extends JobQueueSettings {
 /**
  * The queue on Redis (BullMQ): jobs survive restarts, are shared by every instance using the same key prefix, and a
  * job interrupted by a crash is handed to another worker. One BullMQ queue and worker per kind of job. Two
- * connections, plus a blocking one per worker: the workers' waits for Redis to come back, while adding a job gives up
- * after a few reconnection attempts (JOB_QUEUE_UNAVAILABLE), so a caller never hangs on a Redis that is down.
+ * connections, plus a blocking one per worker: the workers' waits for Redis to come back, while adding a job is refused
+ * at once while Redis is not connected and gives up after a few retries (JOB_QUEUE_UNAVAILABLE), so a caller never
+ * hangs on a Redis that is down.
  * close() closes them all.
  */
 export async function createBullmqJobQueue(settings: BullmqJobQueueSettings): Promise<JobQueue> {
@@ -132,6 +133,9 @@ export async function createBullmqJobQueue(settings: BullmqJobQueueSettings): Pr
       if (jobId !== undefined) assertJobId(jobId);
       // BullMQ ignores an add whose id it holds and answers the same way; the token tells which add stored the job.
       const addId = jobId === undefined ? "" : randomUUID();
+      // Not connected (Redis down, reconnecting): refused at once rather than after the reconnection attempts, so a
+      // request that queues a job on its way (the registry's statistics after ITI-42) is not held up by the outage.
+      if (producer.status !== "ready") throw unavailable(new Error(`not connected (${producer.status})`));
       try {
         const job = await lane.queue.add(name, { payload: json, addId }, { ...lane.options, ...delay(options.delayMs), ...(jobId === undefined ? {} : { jobId }) });
         if (jobId === undefined) return { jobId: job.id ?? "", added: true };

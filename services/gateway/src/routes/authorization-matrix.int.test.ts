@@ -1,4 +1,4 @@
-import type { AuditTransaction } from "@opendsp/atna";
+import type { AuditRecord, AuditTransaction } from "@opendsp/atna";
 import { RETURN_TYPE, STORED_QUERY, writeAdhocQueryRequest, type XmlElement } from "@opendsp/ebxml";
 import { parseGrantHeader, type Grant, type GrantBasis } from "@opendsp/platform";
 import { createPostgresTestDatabase, findDocumentsQuery, generateTestCertificate, provideAndRegisterBody, startServiceProcess, type ServiceProcess, type TestDatabase } from "@opendsp/testing";
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCollectingAuditTrail, type CollectingAuditTrail } from "../testing/collecting-audit-trail.testing.js";
 import { REPOSITORY_UNIQUE_ID, freshPatientId, startXdsStack, type XdsStack } from "../testing/gateway-harness.js";
 import { startRecordingRelay, type RecordingRelay } from "../testing/recording-relay.testing.js";
+import { openUpstreamAuditOutbox, type UpstreamAuditOutbox } from "../testing/upstream-audit-outbox.testing.js";
 import { createTestPki, tlsClient, type TestPki } from "../testing/mutual-tls.testing.js";
 import {
   ITI,
@@ -33,7 +34,9 @@ import {
  * their rules through the gateway's consent API with their own assertions, and publish their first documents
  * themselves. Relays in front of the registry and the repository show the X-OpenDSP-Grant each allowed request
  * reaches them with; the gateway's audit trail shows one record for each request it refused (or, for a read, let
- * through with nothing to see).
+ * through with nothing to see), and the services' audit outboxes (read from their databases) one record for each
+ * request they served: naming the grant and its emergency flag for an allowed one, no grant and no document for a
+ * denied read let through (ITI TF-2a 3.20: each actor records the transactions it takes part in).
  */
 
 /** How long a presence code lasts here; the "expired code" professional presents theirs after it. */
@@ -72,6 +75,7 @@ let consent: ServiceProcess;
 let stack: XdsStack;
 let audit: CollectingAuditTrail;
 const relays = new Map<"registry" | "repository", RecordingRelay>();
+const outboxes = new Map<"registry" | "repository", UpstreamAuditOutbox>();
 let userAgent: Agent;
 let labAgent: Agent;
 let apiBase: string;
@@ -138,10 +142,18 @@ function grantsReceived(service: "registry" | "repository"): (Grant | undefined)
     .map((r) => parseGrantHeader(r.headers["x-opendsp-grant"]));
 }
 
-/** Forgets what the relays and the audit trail saw, before a cell's request. */
-function startCell(): void {
+/** Forgets what the relays, the audit trail and the services' outboxes saw, before a cell's request. */
+async function startCell(): Promise<void> {
   for (const relay of relays.values()) relay.take();
   audit.take();
+  for (const outbox of outboxes.values()) await outbox.mark();
+}
+
+/** The records of `transaction` the service wrote to its outbox since the cell started. */
+async function upstreamRecords(service: "registry" | "repository", transaction: AuditTransaction): Promise<AuditRecord[]> {
+  const outbox = outboxes.get(service);
+  if (outbox === undefined) throw new Error("outboxes not opened");
+  return (await outbox.since()).filter((r) => r.transaction === transaction);
 }
 
 interface CellOutcome {
@@ -159,13 +171,26 @@ interface CellOutcome {
  * a refused one leaves: exactly one audit record of the transaction, failed, naming who asked and whose record,
  * holding no document content.
  */
-function expectCellOutcome(actor: ActorCase, state: State, r: PatientRecord, outcome: CellOutcome): void {
+async function expectCellOutcome(actor: ActorCase, state: State, r: PatientRecord, outcome: CellOutcome): Promise<void> {
   const grants = grantsReceived(outcome.service);
   const records = audit.take();
+  const served = await upstreamRecords(outcome.service, outcome.transaction);
   if (outcome.allowed) {
-    expect(grants).toEqual([{ basis: actor.grant, emergency: actor.grant === "emergency" }]);
+    const grant = { basis: actor.grant, emergency: actor.grant === "emergency" };
+    expect(grants).toEqual([grant]);
     expect(records).toEqual([]);
+    expect(served).toHaveLength(1);
+    expect(served[0]?.grant).toEqual(grant);
+    expect(served[0]?.patientIds).toEqual([r.patientId]);
     return;
+  }
+  if (outcome.forwardedWhenRefused) {
+    // The denied read still reaches the service, which records what it answered: no grant, no document.
+    expect(served).toHaveLength(1);
+    expect(served[0]?.grant).toBeUndefined();
+    expect(served[0]?.documents ?? []).toEqual([]);
+  } else {
+    expect(served).toEqual([]);
   }
   expect(grants).toEqual(outcome.forwardedWhenRefused ? [undefined] : []);
   if (!outcome.auditedWhenRefused) {
@@ -263,6 +288,8 @@ beforeAll(async () => {
     },
   );
   apiBase = stack.gateway.address;
+  outboxes.set("registry", await openUpstreamAuditOutbox(stack.databaseUrls.registry));
+  outboxes.set("repository", await openUpstreamAuditOutbox(stack.databaseUrls.repository));
   userAgent = tlsClient(pki.ca);
   labAgent = tlsClient(pki.ca, pki.laboratory);
 
@@ -290,7 +317,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all([userAgent?.close(), labAgent?.close()]);
+  await Promise.all([userAgent?.close(), labAgent?.close(), ...[...outboxes.values()].map((outbox) => outbox.close())]);
   await stack?.close();
   await Promise.all([...relays.values()].map((relay) => relay.close()));
   await consent?.stop();
@@ -311,37 +338,37 @@ describe.each(["open", "closed"] as const)("authorization matrix, %s record", (s
 
     it(`ITI-18 FindDocuments: ${expected.read ? (expected.seesMasked ? "every document" : "the unmasked document only") : "an empty Success, as for a patient without documents"}`, async () => {
       const r = record();
-      startCell();
+      await startCell();
       const answer = await callGateway(actor.caller(r.patientId), stack.gateway.registryUrl, ITI.query, findDocumentsQuery(r.patientId));
       const found = uniqueIdsFound(answer);
       expect(ofRecord(found, r)).toEqual(visible(r));
       if (!expected.read) expect(found.size).toBe(0);
-      expectCellOutcome(actor, state, r, { allowed: expected.read, transaction: "ITI-18", service: "registry", forwardedWhenRefused: true, auditedWhenRefused: true });
+      await expectCellOutcome(actor, state, r, { allowed: expected.read, transaction: "ITI-18", service: "registry", forwardedWhenRefused: true, auditedWhenRefused: true });
     });
 
     it(`ITI-18 GetDocuments: ${expected.read ? "what the actor may see" : "nothing"}`, async () => {
       const r = record();
-      startCell();
+      await startCell();
       const answer = await callGateway(actor.caller(r.patientId), stack.gateway.registryUrl, ITI.query, getDocumentsQuery([r.plain, r.masked]));
       expect(ofRecord(uniqueIdsFound(answer), r)).toEqual(visible(r));
       const auditedWhenRefused = actor.requestor.kind !== "system";
-      expectCellOutcome(actor, state, r, { allowed: expected.read, transaction: "ITI-18", service: "registry", forwardedWhenRefused: true, auditedWhenRefused });
+      await expectCellOutcome(actor, state, r, { allowed: expected.read, transaction: "ITI-18", service: "registry", forwardedWhenRefused: true, auditedWhenRefused });
     });
 
     it(`ITI-43: ${expected.read ? "delivers what the actor may see" : "delivers nothing"}; the rest is answered as unknown`, async () => {
       const r = record();
-      startCell();
+      await startCell();
       const answer = await callGateway(actor.caller(r.patientId), stack.gateway.repositoryUrl, ITI.retrieve, retrieveRequest(REPOSITORY_UNIQUE_ID, [r.plain, r.masked]), "mtom");
       expect(ofRecord(uniqueIdsRetrieved(answer), r)).toEqual(visible(r));
-      expectCellOutcome(actor, state, r, { allowed: expected.read, transaction: "ITI-43", service: "repository", forwardedWhenRefused: true, auditedWhenRefused: true });
+      await expectCellOutcome(actor, state, r, { allowed: expected.read, transaction: "ITI-43", service: "repository", forwardedWhenRefused: true, auditedWhenRefused: true });
     });
 
     it(`ITI-41: ${expected.publish ? "publishes" : "is refused with a Sender Fault, nothing registered"}`, async () => {
       const r = record();
-      startCell();
+      await startCell();
       const { outcome, uniqueId } = await publish(actor.caller(r.patientId), r.patientId);
       expect(outcome).toBe(expected.publish ? SUCCESS : "Fault");
-      expectCellOutcome(actor, state, r, { allowed: expected.publish, transaction: "ITI-41", service: "repository", forwardedWhenRefused: false, auditedWhenRefused: true });
+      await expectCellOutcome(actor, state, r, { allowed: expected.publish, transaction: "ITI-41", service: "repository", forwardedWhenRefused: false, auditedWhenRefused: true });
       if (!expected.publish) {
         // Looked up as the patient, who sees everything of an open or closed record.
         const found = uniqueIdsFound(await callGateway(patientCaller(r.patientId), stack.gateway.registryUrl, ITI.query, getDocumentsQuery([uniqueId])));

@@ -12,6 +12,8 @@ export interface XdsStack {
   readonly registry: RegistryProcess;
   readonly repository: ServiceProcess;
   readonly gateway: GatewayServer;
+  /** The registry's and the repository's databases (their audit outboxes: no audit delivery is configured here). */
+  readonly databaseUrls: { readonly registry: string; readonly repository: string };
   close(): Promise<void>;
 }
 
@@ -66,7 +68,7 @@ export async function startXdsStack(gatewayEnv: Record<string, string> = {}, opt
       options.auditTrail === undefined ? {} : { auditTrail: options.auditTrail },
     );
     started.push(() => gateway.close());
-    return { registry, repository, gateway, close };
+    return { registry, repository, gateway, databaseUrls: { registry: registryDb.url, repository: repositoryDb.url }, close };
   } catch (err) {
     await close();
     throw err;

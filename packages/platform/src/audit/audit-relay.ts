@@ -23,7 +23,7 @@ export interface AuditRelayOptions<DB> {
   readonly batchSize?: number;
   /** First wait after a failed delivery; each further failure doubles it up to maxBackoffMs. Default 1 s. */
   readonly backoffMs?: number;
-  /** Default 60 s. */
+  /** Default 10 s: a failed pass costs one small query, and the audit trail should catch up soon after an outage. */
   readonly maxBackoffMs?: number;
 }
 
@@ -66,7 +66,7 @@ export function createAuditRelay<DB>(options: AuditRelayOptions<DB>): AuditRelay
   const pollMs = options.pollMs ?? 500;
   const batchSize = Math.max(1, Math.min(options.batchSize ?? AUDIT_DELIVERY.maxBatch, AUDIT_DELIVERY.maxBatch));
   const backoffMs = options.backoffMs ?? 1000;
-  const maxBackoffMs = options.maxBackoffMs ?? 60_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 10_000;
 
   let failures = 0;
   let closed = false;

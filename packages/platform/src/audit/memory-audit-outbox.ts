@@ -8,7 +8,7 @@ export interface MemoryAuditOutboxOptions {
   readonly logger: Logger;
   /** Records held at most; past it the oldest is dropped (and logged by eventId). Default 10 000. */
   readonly maxRecords?: number;
-  /** First wait after a failed delivery, doubled per failure up to maxBackoffMs. Defaults 1 s and 60 s. */
+  /** First wait after a failed delivery, doubled per failure up to maxBackoffMs. Defaults 1 s and 10 s. */
   readonly backoffMs?: number;
   readonly maxBackoffMs?: number;
 }
@@ -30,7 +30,7 @@ export function createMemoryAuditOutbox(options: MemoryAuditOutboxOptions): Memo
   const log = options.logger.child({ component: "audit-outbox", auditDelivery: options.delivery.kind });
   const maxRecords = options.maxRecords ?? 10_000;
   const backoffMs = options.backoffMs ?? 1000;
-  const maxBackoffMs = options.maxBackoffMs ?? 60_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 10_000;
   const held: AuditRecord[] = [];
   let failures = 0;
   let closed = false;

@@ -4,6 +4,7 @@ import { buildSoapRequest, serializeSoapEnvelope } from "@opendsp/soap";
 import {
   cpuTimeMs,
   dischargeLetterEntry,
+  freePort,
   findDocumentsQuery,
   generateTestCertificate,
   registerRequestElement,
@@ -19,7 +20,6 @@ import {
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -78,15 +78,6 @@ async function timed(count: number, work: () => Promise<void>): Promise<number> 
     }),
   );
   return (performance.now() - start) / 1000;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
 }
 
 async function registerDocuments(registry: RegistryProcess, count: number): Promise<void> {

@@ -1,13 +1,11 @@
 import {
   AppError,
-  createAuditDelivery,
-  createAuditRelay,
   createLogger,
   migrateToLatest,
   openDatabase,
   pendingMigrations,
-  type AuditDelivery,
-  type AuditRelay,
+  startAuditOutboxRelay,
+  type RunningAuditOutboxRelay,
   type Database,
 } from "@opendsp/platform";
 import type { Kysely } from "kysely";
@@ -29,18 +27,16 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
     dataDir: config.REGISTRY_DATA_DIR,
     onIdleConnectionError: (err) => logger.warn({ err }, "an idle database connection was closed by the server"),
   });
-  let relay: AuditRelay | undefined;
+  let relay: RunningAuditOutboxRelay | undefined;
   const deps = { config, db: database.db, codes, auditWritten: () => relay?.notify() };
   let app: ReturnType<typeof buildApp> | undefined;
   let address: string;
   let feed: Awaited<ReturnType<typeof startPatientFeedListener>> | undefined;
-  let delivery: AuditDelivery | undefined;
   let jobs: RegistryJobs | undefined;
   try {
     const applied = config.MIGRATE_ON_START ? await migrateToLatest(database.db as Kysely<unknown>, REGISTRY_MIGRATIONS) : await requireMigratedSchema(database);
     logger.info({ database: database.kind, migrations: applied.length, codes: codes ? "affinity domain" : "open domain" }, "registry database ready");
-    delivery = await createAuditDelivery({ redisUrl: config.REDIS_URL, auditUrl: config.AUDIT_URL, queuePrefix: config.AUDIT_QUEUE_PREFIX, logger });
-    if (delivery) relay = createAuditRelay({ db: database.db, databaseKind: database.kind, delivery, logger });
+    relay = await startAuditOutboxRelay(database, { redisUrl: config.REDIS_URL, auditUrl: config.AUDIT_URL, queuePrefix: config.AUDIT_QUEUE_PREFIX }, logger);
     jobs = await startRegistryJobs(config, database.db, logger);
     const statistics = jobs.statistics;
     app = buildApp({ ...deps, afterRegistration: (uuid) => statistics.afterRegistration(uuid) }, logger);
@@ -51,7 +47,6 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
     await app?.close();
     await jobs?.close();
     await relay?.close();
-    await delivery?.close();
     await database.close();
     throw e;
   }
@@ -67,7 +62,6 @@ export async function startRegistryServer(env: Readonly<Record<string, string | 
       await http.close();
       await queue.close();
       await relay?.close();
-      await delivery?.close();
       await database.close();
     },
   };

@@ -1,15 +1,13 @@
 import {
   AppError,
-  createAuditDelivery,
-  createAuditRelay,
   createBlobStore,
   createJobQueue,
   createLogger,
   migrateToLatest,
   openDatabase,
   pendingMigrations,
-  type AuditDelivery,
-  type AuditRelay,
+  startAuditOutboxRelay,
+  type RunningAuditOutboxRelay,
   type Database,
   type JobQueue,
 } from "@opendsp/platform";
@@ -48,16 +46,14 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
     throw e;
   }
   logger.info({ database: database.kind, migrations: applied.length, blobs: config.S3_ENDPOINT ? "s3" : "folder" }, "repository storage ready");
-  let relay: AuditRelay | undefined;
+  let relay: RunningAuditOutboxRelay | undefined;
   const deps = { config, db: database.db, blobs, auditWritten: () => relay?.notify() };
   const app = buildApp(deps, logger);
   const sweeper = startOrphanSweeper(deps, logger);
   let jobs: JobQueue | undefined;
-  let delivery: AuditDelivery | undefined;
   let address: string;
   try {
-    delivery = await createAuditDelivery({ redisUrl: config.REDIS_URL, auditUrl: config.AUDIT_URL, queuePrefix: config.AUDIT_QUEUE_PREFIX, logger });
-    if (delivery) relay = createAuditRelay({ db: database.db, databaseKind: database.kind, delivery, logger });
+    relay = await startAuditOutboxRelay(database, { redisUrl: config.REDIS_URL, auditUrl: config.AUDIT_URL, queuePrefix: config.AUDIT_QUEUE_PREFIX }, logger);
     // In-process jobs, or BullMQ when REDIS_URL is set; a start that fails here leaves nothing open behind it.
     jobs = await createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.REPOSITORY_JOBS_PREFIX ?? `opendsp:repository:${config.REPOSITORY_UNIQUE_ID}`, logger });
     address = await app.listen({ host: config.REPOSITORY_HOST, port: config.REPOSITORY_PORT });
@@ -66,7 +62,6 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
     await jobs?.close();
     await app.close();
     await relay?.close();
-    await delivery?.close();
     await database.close();
     throw e;
   }
@@ -80,7 +75,6 @@ export async function startRepositoryServer(env: Readonly<Record<string, string 
       await sweeper.stop();
       await app.close();
       await relay?.close();
-      await delivery?.close();
       await database.close();
     },
   };

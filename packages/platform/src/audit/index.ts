@@ -9,3 +9,4 @@ export { createAuditRelay, type AuditRelay, type AuditRelayOptions, type AuditRe
 export { createMemoryAuditOutbox, type MemoryAuditOutbox, type MemoryAuditOutboxOptions } from "./memory-audit-outbox.js";
 export { soapAuditContext } from "./soap-audit-context.js";
 export { auditPatientIds, auditRequestContextOf, type AuditRequestContext, type AuditRequestInput } from "./audit-request-context.js";
+export { startAuditOutboxRelay, type AuditOutboxRelaySettings, type RunningAuditOutboxRelay } from "./start-audit-outbox-relay.js";

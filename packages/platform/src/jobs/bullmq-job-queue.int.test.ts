@@ -121,6 +121,9 @@ describe("BullMQ job queue", () => {
       queue.define({ name: "orphaned", run: () => Promise.resolve() });
       await queue.add("orphaned", {}, { delayMs: 60_000 });
       await own.kill();
+      // The client learns of the closed socket a moment after the server's exit; a command sent in that moment waits
+      // for the reconnection attempts like any command in flight. The case here is Redis known to be down.
+      await new Promise((resolve) => setTimeout(resolve, 500));
       // Adding is refused at once while Redis is not connected, instead of after the reconnection attempts.
       const started = Date.now();
       await expect(queue.add("orphaned", {})).rejects.toMatchObject({ code: "JOB_QUEUE_UNAVAILABLE" });

@@ -3,6 +3,7 @@ import * as registrySchema from "./2026-11-22T0400-registry-schema.js";
 import * as leafXml from "./2026-11-22T0600-leaf-xml.js";
 import * as documentStatistics from "./2026-12-06T0400-document-statistics.js";
 import * as auditRecordOutbox from "./2026-12-06T0500-audit-record-outbox.js";
+import * as statisticsRecountIndex from "./2026-12-06T0600-statistics-recount-index.js";
 
 /** Every migration of the registry database, in order of their timestamped names. */
 export const REGISTRY_MIGRATIONS: MigrationSet = {
@@ -10,4 +11,5 @@ export const REGISTRY_MIGRATIONS: MigrationSet = {
   "2026-11-22T0600-leaf-xml": leafXml,
   "2026-12-06T0400-document-statistics": documentStatistics,
   "2026-12-06T0500-audit-record-outbox": auditRecordOutbox,
+  "2026-12-06T0600-statistics-recount-index": statisticsRecountIndex,
 };

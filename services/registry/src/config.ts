@@ -26,6 +26,8 @@ export const RegistryConfigSchema = Type.Object({
   REGISTRY_JOBS_PREFIX: Type.String({ default: "opendsp:registry", pattern: "^[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)*$" }),
   /** Every this many minutes the statistics are recounted from the registered documents, healing lost jobs. */
   REGISTRY_STATISTICS_CATCH_UP_MINUTES: Type.Integer({ default: 60, minimum: 1, maximum: 7 * 24 * 60 }),
+  /** Registrations within one window of this many ms share one recount of their month, run when the window ends. */
+  REGISTRY_STATISTICS_WINDOW_MS: Type.Integer({ default: 30_000, minimum: 1, maximum: 60 * 60_000 }),
   /** Key prefix of the audit service's queue; it must match the audit service's. */
   AUDIT_QUEUE_PREFIX: Type.String({ default: AUDIT_DELIVERY.queuePrefix, minLength: 1 }),
   /** The audit service's base URL, for its HTTP intake when there is no Redis. Neither set: records wait in the outbox. */

@@ -17,8 +17,8 @@ export interface RegistryJobs {
 export async function startRegistryJobs(config: RegistryConfig, db: Kysely<RegistryDatabase>, logger: Logger): Promise<RegistryJobs> {
   const queue = await createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.REGISTRY_JOBS_PREFIX, logger });
   try {
-    const statistics = await defineStatisticsJobs(queue, db, config.REGISTRY_STATISTICS_CATCH_UP_MINUTES);
-    logger.info({ jobs: queue.backend, statisticsCatchUpMinutes: config.REGISTRY_STATISTICS_CATCH_UP_MINUTES }, "registry jobs ready");
+    const statistics = await defineStatisticsJobs(queue, db, config.REGISTRY_STATISTICS_CATCH_UP_MINUTES, config.REGISTRY_STATISTICS_WINDOW_MS);
+    logger.info({ jobs: queue.backend, statisticsCatchUpMinutes: config.REGISTRY_STATISTICS_CATCH_UP_MINUTES, statisticsWindowMs: config.REGISTRY_STATISTICS_WINDOW_MS }, "registry jobs ready");
     return { queue, statistics, close: () => queue.close() };
   } catch (e) {
     await queue.close();

@@ -5,11 +5,14 @@ import type { RegistryDatabase } from "../storage/registry-database.js";
 
 /**
  * Purpose: the statistics the DSP publishes (GET /api/stats) follow the registrations without slowing them down.
- * After each committed ITI-42 registration a job recounts the month it was registered in; the job is keyed by the
- * submission set, so queuing it twice runs it once, and running it twice counts once (a recount replaces the
- * month's numbers). A repeatable catch-up job recounts every month, so a job lost (Redis down when it was queued, a
- * crash) or numbers moved by a patient merge heal within REGISTRY_STATISTICS_CATCH_UP_MINUTES. Payloads carry ids
- * only, never patient data.
+ * A committed ITI-42 registration queues a recount of the month it was registered in, delayed to the end of the
+ * current window of REGISTRY_STATISTICS_WINDOW_MS and keyed by that window: every registration of the window shares
+ * one recount, which runs after all of them committed (each queues only after its commit, and before the window
+ * ends). A recount reads the whole month (about a second for a month of a million documents), so one per
+ * registration would queue far more work than the registrations themselves. Running a recount twice counts once
+ * (it replaces the month's numbers). A repeatable catch-up job recounts every month, so a job lost (Redis down when
+ * it was queued, a crash, an in-process queue closed during its delay) or numbers moved by a patient merge heal
+ * within REGISTRY_STATISTICS_CATCH_UP_MINUTES. Payloads carry ids only, never patient data.
  */
 export const STATISTICS_AFTER_REGISTRATION_JOB = "statistics-after-registration";
 export const STATISTICS_CATCH_UP_JOB = "statistics-catch-up";
@@ -19,19 +22,26 @@ export interface StatisticsAfterRegistrationPayload extends JobPayload {
 }
 
 export interface StatisticsJobs {
-  /** Queues the recount after the registration of this submission set (idempotent per submission set). */
+  /** Queues the recount after the registration of this submission set (one per window, shared by its registrations). */
   afterRegistration(submissionSetUuid: string): Promise<void>;
   /** Queues a recount of every month now. */
   catchUpNow(): Promise<void>;
 }
 
-/** Job ids allow letters, digits and . _ - ~ only: the entryUUID without its urn:uuid: prefix. */
-export function statisticsJobId(submissionSetUuid: string): string {
-  return `statistics-${submissionSetUuid.replace(/^urn:uuid:/i, "").replace(/[^A-Za-z0-9._~-]/g, "_")}`;
+/** The window a registration queued at `nowMs` falls in, its job id and the delay until the window ends. */
+export function statisticsWindow(nowMs: number, windowMs: number): { jobId: string; delayMs: number } {
+  const window = Math.floor(nowMs / windowMs);
+  return { jobId: `statistics-${windowMs}-${window}`, delayMs: (window + 1) * windowMs - nowMs };
 }
 
 /** Defines both jobs on the queue and schedules the catch-up every `catchUpMinutes`. */
-export async function defineStatisticsJobs(queue: JobQueue, db: Kysely<RegistryDatabase>, catchUpMinutes: number): Promise<StatisticsJobs> {
+export async function defineStatisticsJobs(
+  queue: JobQueue,
+  db: Kysely<RegistryDatabase>,
+  catchUpMinutes: number,
+  windowMs: number,
+  clock: () => number = Date.now,
+): Promise<StatisticsJobs> {
   const afterRegistration: JobType<StatisticsAfterRegistrationPayload> = queue.define<StatisticsAfterRegistrationPayload>({
     name: STATISTICS_AFTER_REGISTRATION_JOB,
     run: async (payload, { logger }) => {
@@ -51,7 +61,10 @@ export async function defineStatisticsJobs(queue: JobQueue, db: Kysely<RegistryD
   await catchUp.every(catchUpMinutes * 60_000, {});
   return {
     async afterRegistration(submissionSetUuid) {
-      await afterRegistration.add({ submissionSetUuid }, { jobId: statisticsJobId(submissionSetUuid) });
+      // The first registration of the window names the month; a window that spans a month's end (registration
+      // times are the database's clock) also recounts the next month when it has statistics, else the catch-up does.
+      const { jobId, delayMs } = statisticsWindow(clock(), windowMs);
+      await afterRegistration.add({ submissionSetUuid }, { jobId, delayMs });
     },
     async catchUpNow() {
       await catchUp.add({});

@@ -6,7 +6,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { upsertPatient } from "../../storage/patient.repository.js";
 import { DATABASE_KINDS, soapCall, startRegistry, type RegistryUnderTest } from "../../testing/registry-harness.js";
-import { statisticsJobId } from "../../jobs/statistics.jobs.js";
+import { statisticsWindow } from "../../jobs/statistics.jobs.js";
 import { categoryOf, DSP_CATEGORIES, type DspCategory } from "./dsp-category.js";
 import { recountAfterRegistration, recountAllMonths, recountMonth } from "./recount-statistics.js";
 import type { DocumentStatisticsReport } from "./statistics-report.js";
@@ -86,7 +86,7 @@ describe.each(DATABASE_KINDS)("statistics after ITI-42 registrations on %s (in-p
   const submissions: string[] = [];
 
   beforeAll(async () => {
-    registry = await startRegistry(kind, { jobs: true });
+    registry = await startRegistry(kind, { jobs: true, env: { REGISTRY_STATISTICS_WINDOW_MS: "50" } });
     const [a, b, c] = [newPatient(), newPatient(), newPatient()];
     submissions.push(await registerSubmission(registry, a, [KINDS[0], KINDS[1]]));
     submissions.push(await registerSubmission(registry, b, [KINDS[2], KINDS[3], KINDS[4]]));
@@ -107,7 +107,7 @@ describe.each(DATABASE_KINDS)("statistics after ITI-42 registrations on %s (in-p
     expect(Date.parse(stats.generatedAt)).not.toBeNaN();
   });
 
-  it("counts a job run twice once, and does not queue a submission's job twice", async () => {
+  it("counts a job run twice once, and queues one job per window", async () => {
     await vi.waitFor(async () => expect((await readStats(registry)).totalDocuments).toBe(8));
     const before = await readStats(registry);
     const uuid = submissions[0] ?? "";
@@ -115,8 +115,11 @@ describe.each(DATABASE_KINDS)("statistics after ITI-42 registrations on %s (in-p
     await recountAfterRegistration(registry.db, uuid);
     await Promise.all([recountMonth(registry.db, before.months[0]?.month ?? ""), recountMonth(registry.db, before.months[0]?.month ?? "")]);
     expect({ ...(await readStats(registry)), generatedAt: "" }).toEqual({ ...before, generatedAt: "" });
-    const again = await registry.jobs?.queue.add("statistics-after-registration", { submissionSetUuid: uuid }, { jobId: statisticsJobId(uuid) });
-    expect(again).toMatchObject({ added: false });
+    // A window's job was queued by its first registration: the others of the window add nothing.
+    const window = statisticsWindow(Date.now(), 60_000);
+    const first = await registry.jobs?.queue.add("statistics-after-registration", { submissionSetUuid: uuid }, window);
+    const again = await registry.jobs?.queue.add("statistics-after-registration", { submissionSetUuid: submissions[1] ?? "" }, window);
+    expect([first?.added, again?.added]).toEqual([true, false]);
     await expect(recountAfterRegistration(registry.db, "urn:uuid:00000000-0000-4000-8000-000000000000")).resolves.toEqual([]);
   });
 
@@ -159,21 +162,23 @@ describe("statistics jobs on BullMQ (real Redis)", () => {
   let registry: RegistryUnderTest;
 
   beforeAll(async () => {
-    registry = await startRegistry("postgres", { jobs: true, env: { REDIS_URL, REGISTRY_JOBS_PREFIX: prefix } });
+    registry = await startRegistry("postgres", { jobs: true, env: { REDIS_URL, REGISTRY_JOBS_PREFIX: prefix, REGISTRY_STATISTICS_WINDOW_MS: "50" } });
   });
   afterAll(async () => {
     await registry.close();
     await removeJobQueueData(REDIS_URL, prefix);
   });
 
-  it("counts registrations through jobs on Redis, once per submission set, and recounts on the catch-up job", async () => {
+  it("counts registrations through jobs on Redis, one per window, and recounts on the catch-up job", async () => {
     expect(registry.jobs?.queue.backend).toBe("bullmq");
     const patient = newPatient();
     const uuid = await registerSubmission(registry, patient, [KINDS[0], KINDS[2]]);
     await registerSubmission(registry, newPatient(), [KINDS[3]]);
     await vi.waitFor(async () => expect((await readStats(registry)).totalDocuments).toBe(3), { timeout: 10_000 });
     await expectStatsMatchSql(registry);
-    expect(await registry.jobs?.queue.add("statistics-after-registration", { submissionSetUuid: uuid }, { jobId: statisticsJobId(uuid) })).toMatchObject({ added: false });
+    const window = statisticsWindow(Date.now(), 60_000);
+    expect(await registry.jobs?.queue.add("statistics-after-registration", { submissionSetUuid: uuid }, window)).toMatchObject({ added: true });
+    expect(await registry.jobs?.queue.add("statistics-after-registration", { submissionSetUuid: uuid }, window)).toMatchObject({ added: false });
 
     await registry.db.deleteFrom("statistics_month").execute();
     await registry.jobs?.statistics.catchUpNow();

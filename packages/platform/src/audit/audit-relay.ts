@@ -1,4 +1,4 @@
-import { AUDIT_DELIVERY, parseAuditRecord, type AuditRecord } from "@opendsp/atna";
+import { AUDIT_DELIVERY, type AuditRecord } from "@opendsp/atna";
 import type { Kysely } from "kysely";
 import type { DatabaseKind } from "../db/database.js";
 import { messageOf } from "../errors/app-error.js";
@@ -180,9 +180,15 @@ export function createAuditRelay<DB>(options: AuditRelayOptions<DB>): AuditRelay
   };
 }
 
+/**
+ * The row's record as JSON, not checked again here: it was checked before it was written (auditRecordInsert), and
+ * every delivery checks what it is given and names the records it refuses, which are then set aside like these.
+ */
 function readRow(row: { event_id: string; record: string }): Row {
   try {
-    return { eventId: row.event_id, record: parseAuditRecord(JSON.parse(row.record)) };
+    const record: unknown = JSON.parse(row.record);
+    if (record === null || typeof record !== "object" || Array.isArray(record)) throw new Error("the stored record is not a JSON object");
+    return { eventId: row.event_id, record: record as AuditRecord };
   } catch (e) {
     return { eventId: row.event_id, record: undefined, unreadable: messageOf(e) };
   }

@@ -32,10 +32,10 @@ describe.each(DATABASE_KINDS)("the audit store batcher on %s", (kind) => {
   });
 
   it("stores records arriving during a commit in the next one, and stores a lone record at once", async () => {
-    const batcher = createAuditStoreBatcher({ db: database.db, now });
+    const batcher = createAuditStoreBatcher({ db: database.db, now, lingerMs: 1 });
     const first = auditRecord();
     const pending = batcher.store(first);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10));
     const later = Array.from({ length: 5 }, () => auditRecord());
     expect(await Promise.all([pending, ...later.map((r) => batcher.store(r))])).toEqual([true, true, true, true, true, true]);
     const times = await storedAt([first, ...later].map((r) => r.eventId));

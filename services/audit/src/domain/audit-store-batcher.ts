@@ -8,6 +8,8 @@ export interface AuditStoreBatcherOptions {
   readonly now: () => Date;
   /** Most records in one transaction. Default AUDIT_STORE_MAX_BATCH. */
   readonly maxBatch?: number;
+  /** How long an idle batcher waits after a record for more before it opens a transaction. Default AUDIT_STORE_LINGER_MS. */
+  readonly lingerMs?: number;
 }
 
 /** Stores the records of concurrent callers together (group commit). */
@@ -20,6 +22,11 @@ export interface AuditStoreBatcher {
 }
 
 export const AUDIT_STORE_MAX_BATCH = 200;
+/**
+ * A relay's batch reaches the worker as jobs taken one Redis round trip after another: a few milliseconds gather
+ * them into one transaction instead of a lone first record followed by the rest.
+ */
+export const AUDIT_STORE_LINGER_MS = 5;
 
 interface Waiting {
   readonly record: AuditRecord;
@@ -31,8 +38,8 @@ interface Waiting {
  * One job per audit record (AUDIT_DELIVERY: the event id is the job id) would mean one transaction per record: the
  * BEGIN, the three inserts, the store-order lock and a commit flushed to disk, for a row of a few hundred bytes. The
  * jobs the worker runs at once hand their records here instead; the records that arrive while a transaction runs go
- * into the next one, so under load each commit carries many records and an idle service still stores a lone record at
- * once (no waiting for a batch to fill).
+ * into the next one, so under load each commit carries many records, and an idle service stores a lone record after
+ * lingerMs (no waiting for a batch to fill).
  *
  * A failed batch is not failed as a whole: each of its records is stored again alone, so a record the database
  * refuses fails only its own job (retried, then the dead letter), and an outage fails every job of the batch, each of
@@ -40,6 +47,7 @@ interface Waiting {
  */
 export function createAuditStoreBatcher(options: AuditStoreBatcherOptions): AuditStoreBatcher {
   const maxBatch = options.maxBatch ?? AUDIT_STORE_MAX_BATCH;
+  const lingerMs = options.lingerMs ?? AUDIT_STORE_LINGER_MS;
   const waiting: Waiting[] = [];
   let flushing = false;
 
@@ -80,8 +88,8 @@ export function createAuditStoreBatcher(options: AuditStoreBatcherOptions): Audi
     store(record) {
       return new Promise<boolean>((resolve, reject) => {
         waiting.push({ record, resolve, reject });
-        // The first record of an idle batcher waits one turn of the event loop for the jobs started with it.
-        if (!flushing && waiting.length === 1) setImmediate(() => void flush());
+        // The first record of an idle batcher waits lingerMs for the jobs taken right after it.
+        if (!flushing && waiting.length === 1) setTimeout(() => void flush(), lingerMs);
       });
     },
   };

@@ -26,6 +26,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { benchDatabaseUrl, dropDatabases, recreateDatabases } from "./bench-databases.js";
 import { prepareSubmission, submit } from "./repository/xds-bench-client.js";
+import { redisCpuMs } from "./audit/redis-cpu.js";
 import { sendSyslogOverTls, syslogAuditMessages } from "./audit/syslog-load.js";
 
 /**
@@ -170,14 +171,19 @@ async function main(): Promise<void> {
       const seconds: Record<Mode, number> = { off: 0, on: 0 };
       const serviceCpu: Record<Mode, number> = { off: 0, on: 0 };
       let auditCpu = 0;
+      let redisCpu = 0;
       for (let round = 0; round < ROUNDS; round++) {
         for (let k = 0; k < MODES.length; k++) {
           const mode = MODES[(round + k) % MODES.length] as Mode;
           const before = await cpuOf(pids(mode));
           const auditBefore = mode === "on" ? await cpuTimeMs(audit.pid) : 0;
+          const redisBefore = mode === "on" ? await redisCpuMs(redis.url) : 0;
           seconds[mode] += await timed(perRound, kind.work(mode));
           serviceCpu[mode] += (await cpuOf(pids(mode))) - before;
-          if (mode === "on") auditCpu += (await cpuTimeMs(audit.pid)) - auditBefore;
+          if (mode === "on") {
+            auditCpu += (await cpuTimeMs(audit.pid)) - auditBefore;
+            redisCpu += (await redisCpuMs(redis.url)) - redisBefore;
+          }
         }
       }
       const total = perRound * ROUNDS;
@@ -186,7 +192,7 @@ async function main(): Promise<void> {
       console.log(`${kind.name}: ${total} requests per mode, ${CLIENTS} clients, ${ROUNDS} rotating rounds`);
       console.log(`  auditing off (outbox row only): ${rate("off").toFixed(1)} /s  (registry+repository CPU ${(serviceCpu.off / total).toFixed(2)} ms per request)`);
       console.log(
-        `  auditing on (relay, Redis, audit service): ${rate("on").toFixed(1)} /s  -> cost ${cost} % (target <= 10 %)  (registry+repository CPU ${(serviceCpu.on / total).toFixed(2)} ms, audit service CPU ${(auditCpu / total).toFixed(2)} ms per request)`,
+        `  auditing on (relay, Redis, audit service): ${rate("on").toFixed(1)} /s  -> cost ${cost} % (target <= 10 %)  (registry+repository CPU ${(serviceCpu.on / total).toFixed(2)} ms, audit service CPU ${(auditCpu / total).toFixed(2)} ms, Redis CPU ${(redisCpu / total).toFixed(2)} ms per request)`,
       );
     }
 

@@ -1,4 +1,5 @@
 import Type, { type Static } from "typebox";
+import { Compile } from "typebox/compile";
 import Value from "typebox/value";
 import { AtnaError } from "./atna-error.js";
 import { sideOf } from "./audit-codes.js";
@@ -161,9 +162,15 @@ export type AuditTransaction = AuditRecord["transaction"];
 export type AuditRole = AuditRecord["role"];
 export type AuditOutcome = AuditRecord["outcome"];
 
+/**
+ * The schema compiled once: every record is checked where it is written, and again by the audit service, so the
+ * check runs per audited request; the compiled form is several times faster than interpreting the schema each time.
+ */
+const auditRecordValidator = Compile(AuditRecordSchema);
+
 /** Checks a record strictly (schema, then the transaction/role pair); throws AtnaError with a stable code. */
 export function parseAuditRecord(json: unknown): AuditRecord {
-  if (!Value.Check(AuditRecordSchema, json)) {
+  if (!auditRecordValidator.Check(json)) {
     const first = [...Value.Errors(AuditRecordSchema, json)][0];
     const where = first ? `${first.instancePath || "(root)"} ${first.message}` : "invalid";
     throw new AtnaError("ATNA_RECORD_INVALID", `not an audit record: ${where}`);

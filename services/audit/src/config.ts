@@ -31,7 +31,11 @@ export const AuditMigrationSettings = {
 export const AuditQueueSettings = {
   REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://" })),
   AUDIT_QUEUE_PREFIX: Type.String({ default: AUDIT_DELIVERY.queuePrefix, pattern: "^[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)*$" }),
-  AUDIT_QUEUE_CONCURRENCY: Type.Integer({ default: 4, minimum: 1, maximum: 256 }),
+  /**
+   * Delivery jobs running at once; their records share transactions (createAuditStoreBatcher), so this bounds the
+   * records per commit under load. A running job holds only a promise and a lock in Redis.
+   */
+  AUDIT_QUEUE_CONCURRENCY: Type.Integer({ default: 64, minimum: 1, maximum: 256 }),
 };
 
 /** Who reads what: auditor roles read every record; the rest only their own access history. */

@@ -29,17 +29,19 @@ afterAll(async () => {
 });
 
 /** The audit service's side of the queue, as it will consume it: the same job name on the same prefix. */
-async function auditQueueConsumer(redisUrl: string, prefix: string): Promise<{ stored: AuditRecord[]; close(): Promise<void> }> {
+async function auditQueueConsumer(redisUrl: string, prefix: string): Promise<{ stored: AuditRecord[]; jobIds: string[]; close(): Promise<void> }> {
   const queue = await createJobQueue({ redisUrl, prefix, logger });
   const stored: AuditRecord[] = [];
+  const jobIds: string[] = [];
   queue.define<RecordAuditEventPayload & JobPayload>({
     name: AUDIT_DELIVERY.jobName,
-    run: (payload) => {
+    run: (payload, context) => {
       stored.push(payload.record as AuditRecord);
+      jobIds.push(context.jobId);
       return Promise.resolve();
     },
   });
-  return { stored, close: () => queue.close() };
+  return { stored, jobIds, close: () => queue.close() };
 }
 
 /** A small audit intake as the audit service answers (AuditIntakeResponse / AuditIntakeRefusal), keeping records by eventId. */
@@ -72,15 +74,39 @@ describe("queue audit delivery (Redis)", () => {
     try {
       const records = [auditRecordForTest(), auditRecordForTest()];
       expect(await delivery.deliver(records)).toEqual({ outcome: "delivered" });
-      // Relayed again (a crash before the outbox commit): the same job ids, nothing added.
-      expect(await delivery.deliver([records[0] as AuditRecord])).toEqual({ outcome: "delivered" });
       await waitFor(() => consumer.stored.length >= 2);
       await sleep(200);
       expect(consumer.stored.map((r) => r.eventId).sort()).toEqual(records.map((r) => r.eventId).sort());
       expect(consumer.stored.find((r) => r.eventId === records[0]?.eventId)).toEqual(records[0]);
+      expect(consumer.jobIds.sort()).toEqual(records.map((r) => r.eventId).sort());
     } finally {
       await delivery.close();
       await consumer.close();
+    }
+  });
+
+  it("adds a record relayed again while its job waits once; after that job completed, as a job again", async () => {
+    const prefix = freshPrefix();
+    const delivery = await createQueueAuditDelivery({ redisUrl: REDIS_URL, queuePrefix: prefix, logger });
+    let consumer: Awaited<ReturnType<typeof auditQueueConsumer>> | undefined;
+    try {
+      const record = auditRecordForTest();
+      // Relayed again (a crash before the outbox commit) while the job still waits: the same job id, nothing added.
+      expect(await delivery.deliver([record])).toEqual({ outcome: "delivered" });
+      expect(await delivery.deliver([record])).toEqual({ outcome: "delivered" });
+      consumer = await auditQueueConsumer(REDIS_URL, prefix);
+      const started = consumer;
+      await waitFor(() => started.stored.length >= 1);
+      await sleep(200);
+      expect(started.stored).toEqual([record]);
+      // Completed jobs are not kept: relayed again later, the record is a job again, which the audit store's eventId
+      // check makes a duplicate (services/audit record-audit-event.job.int.test.ts).
+      expect(await delivery.deliver([record])).toEqual({ outcome: "delivered" });
+      await waitFor(() => started.stored.length >= 2);
+      expect(started.jobIds).toEqual([record.eventId, record.eventId]);
+    } finally {
+      await delivery.close();
+      await consumer?.close();
     }
   });
 

@@ -8,6 +8,7 @@ import { appendAuditRecord, auditRecordInsert, countAuditOutbox } from "./audit-
 import { createAuditOutboxTable, type AuditOutboxDatabase } from "./audit-outbox.table.js";
 import { auditRecordForTest, roleMismatchRecord } from "./audit-record.testing.js";
 import { createAuditRelay } from "./audit-relay.js";
+import { invalidAuditRecords } from "./invalid-audit-records.js";
 import type { AuditRecord } from "@opendsp/atna";
 
 const logger = createLogger({ service: "audit-outbox-test", level: "silent" });
@@ -81,6 +82,33 @@ describe.each(["postgres", "pglite"] as const)("audit outbox and relay on %s", (
       expect(delivery.received.map((r) => r.eventId)).toEqual(records.map((r) => r.eventId));
       expect(delivery.received[1]).toEqual(records[1]);
       await waitFor(async () => (await countAuditOutbox(database.db)).pending === 0);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it("sets aside a row that is not JSON unsent, and a row that is no audit record once the delivery's check names it", async () => {
+    await freshOutbox(database);
+    const good = auditRecordForTest();
+    const garbled = auditRecordForTest();
+    const notARecord = { ...auditRecordForTest(), outcome: "fine" };
+    await appendAuditRecord(database.db, good);
+    // Rows damaged after they were written: the relay does not check them again, the delivery does.
+    await database.db.insertInto("audit_outbox").values({ event_id: garbled.eventId, record: "{not json" }).execute();
+    await database.db.insertInto("audit_outbox").values({ event_id: notARecord.eventId, record: JSON.stringify(notARecord) }).execute();
+    const delivery = recordingDelivery();
+    const offered: string[] = [];
+    delivery.answer = (batch) => {
+      offered.push(...batch.map((r) => r.eventId));
+      const invalid = invalidAuditRecords(batch);
+      return invalid.length > 0 ? { outcome: "invalid", invalid } : { outcome: "delivered" };
+    };
+    const relay = createAuditRelay({ db: database.db, databaseKind: kind, delivery, logger, pollMs: 60_000 });
+    try {
+      await waitFor(async () => (await countAuditOutbox(database.db)).pending === 0);
+      expect(delivery.received.map((r) => r.eventId)).toEqual([good.eventId]);
+      expect(offered).not.toContain(garbled.eventId);
+      expect(await countAuditOutbox(database.db)).toEqual({ pending: 0, heldAside: 2 });
     } finally {
       await relay.close();
     }

@@ -15,13 +15,16 @@ export interface QueueAuditDeliveryOptions {
 
 /**
  * One record-audit-event job per record on the audit service's queue, the event id as job id (a record relayed twice
- * is one job). Failed jobs are never removed: after AUDIT_DELIVERY.attempts they are the dead letter the audit
- * service's admin API shows.
+ * while its job waits is one job). Failed jobs are never removed: after AUDIT_DELIVERY.attempts they are the dead
+ * letter the audit service's admin API shows. Completed ones are removed at once: the audit store keeps each eventId
+ * once by itself, so a record relayed again later is stored once all the same, and keeping every completed job of
+ * every audited request for a day would only cost Redis memory and the work of trimming them.
  */
 const RECORD_AUDIT_EVENT: ProducedJobKind = {
   name: AUDIT_DELIVERY.jobName,
   attempts: AUDIT_DELIVERY.attempts,
   backoffMs: AUDIT_DELIVERY.backoffMs,
+  keepCompleted: "none",
   keepFailed: "all",
 };
 

@@ -13,19 +13,23 @@ export interface StoredJob {
 export interface StoredJobRetention {
   readonly attempts: number;
   readonly backoffMs: number;
-  readonly keepCompleted?: { readonly count: number; readonly ageMs: number } | undefined;
+  /**
+   * Completed jobs remembered, so that an id added again within that time is not run again; "none": removed at once,
+   * for jobs whose handler is idempotent by itself and come in numbers (each kept job costs Redis its trimming later).
+   */
+  readonly keepCompleted?: { readonly count: number; readonly ageMs: number } | "none" | undefined;
   /** Jobs failed for good kept as the dead letter; "all" keeps every one. */
   readonly keepFailed?: number | "all" | undefined;
 }
 
-/** BullMQ's options of an added job: retries with exponential backoff, completed jobs kept for deduplication. */
+/** BullMQ's options of an added job: retries with exponential backoff, completed jobs kept for deduplication unless "none". */
 export function storedJobOptions(retention: StoredJobRetention): JobsOptions {
   const keepCompleted = retention.keepCompleted ?? JOB_DEFAULTS.keepCompleted;
   const keepFailed = retention.keepFailed ?? JOB_DEFAULTS.keepFailed;
   return {
     attempts: retention.attempts,
     backoff: { type: "exponential", delay: retention.backoffMs },
-    removeOnComplete: { age: Math.ceil(keepCompleted.ageMs / 1000), count: keepCompleted.count },
+    removeOnComplete: keepCompleted === "none" ? true : { age: Math.ceil(keepCompleted.ageMs / 1000), count: keepCompleted.count },
     removeOnFail: keepFailed === "all" ? false : { count: keepFailed },
   };
 }

@@ -15,18 +15,29 @@ export interface StoreOutcome {
  * a duplicate. A database failure is AUDIT_STORE_UNAVAILABLE with its cause, and nothing of the batch is written.
  */
 export async function storeAuditRecords(db: Kysely<AuditDatabase>, records: readonly AuditRecord[], now: Date): Promise<StoreOutcome> {
+  const stored = (await storeAuditRecordsEach(db, records, now)).filter(Boolean).length;
+  return { stored, duplicates: records.length - stored };
+}
+
+/**
+ * As storeAuditRecords, telling for each record whether it was stored now (true) or is a duplicate (false): stored
+ * before, or an eventId met earlier in the same batch. The audit service's batcher settles each job with it.
+ */
+export async function storeAuditRecordsEach(db: Kysely<AuditDatabase>, records: readonly AuditRecord[], now: Date): Promise<boolean[]> {
   const unique = [...new Map(records.map((r) => [r.eventId.toLowerCase(), r])).values()];
+  let claimed: Set<string>;
   try {
-    const stored = await db.transaction().execute(async (trx) => {
-      const claimed = await claimEventIds(trx, unique);
-      await insertEvents(trx, unique.filter((r) => claimed.has(r.eventId.toLowerCase())), now);
-      return claimed.size;
+    claimed = await db.transaction().execute(async (trx) => {
+      const ids = await claimEventIds(trx, unique);
+      await insertEvents(trx, unique.filter((r) => ids.has(r.eventId.toLowerCase())), now);
+      return ids;
     });
-    return { stored, duplicates: records.length - stored };
   } catch (cause) {
     // The database's message may quote a key, hence a patient id: only its code is told; the cause keeps the rest.
     throw new AuditError("AUDIT_STORE_UNAVAILABLE", `the audit store could not be written (${errorCodeOf(cause)}); nothing of the batch was stored`, { cause });
   }
+  // The first record of each claimed id counts as stored; any later one with the same id is a duplicate.
+  return records.map((r) => claimed.delete(r.eventId.toLowerCase()));
 }
 
 function errorCodeOf(err: unknown): string {

@@ -2,7 +2,7 @@ import { AtnaError, AUDIT_DELIVERY, type RecordAuditEventPayload } from "@opends
 import { UnrecoverableJobError, type JobPayload, type JobQueue, type JobType } from "@opendsp/platform";
 import type { Kysely } from "kysely";
 import { AuditError } from "../domain/audit-error.js";
-import { storeAuditRecords } from "../domain/audit-store.service.js";
+import { createAuditStoreBatcher } from "../domain/audit-store-batcher.js";
 import { parseStorableRecord } from "../domain/storable-record.js";
 import type { AuditDatabase } from "../storage/audit-database.js";
 
@@ -17,13 +17,16 @@ export interface DeliveryRetry {
 /**
  * The consumer of AUDIT_DELIVERY with Redis: the relays add one job per record (job id = eventId) and this stores it.
  * A record that is not valid will never be: it goes to the dead letter at once. A store that fails (audit database
- * down) is retried with AUDIT_DELIVERY's backoff; storing is idempotent by eventId, so a rerun is harmless.
+ * down) is retried with AUDIT_DELIVERY's backoff; storing is idempotent by eventId, so a rerun is harmless. The jobs
+ * running at once (the queue's concurrency) share their transactions (createAuditStoreBatcher); each job completes
+ * only once its record is committed.
  */
 export function defineRecordAuditEventJob(
   queue: JobQueue,
   deps: { readonly db: Kysely<AuditDatabase>; readonly now: () => Date },
   retry: DeliveryRetry = AUDIT_DELIVERY,
 ): JobType<RecordAuditEventJobPayload> {
+  const batcher = createAuditStoreBatcher(deps);
   return queue.define<RecordAuditEventJobPayload>({
     name: AUDIT_DELIVERY.jobName,
     attempts: retry.attempts,
@@ -36,8 +39,8 @@ export function defineRecordAuditEventJob(
         if (err instanceof AtnaError || err instanceof AuditError) throw new UnrecoverableJobError(`${err.code}: ${err.message}`, { cause: err });
         throw err;
       }
-      const outcome = await storeAuditRecords(deps.db, [record], deps.now());
-      context.logger.debug({ eventId: record.eventId, transaction: record.transaction, duplicate: outcome.duplicates > 0 }, "audit record stored");
+      const stored = await batcher.store(record);
+      context.logger.debug({ eventId: record.eventId, transaction: record.transaction, duplicate: !stored }, "audit record stored");
     },
   });
 }

@@ -47,6 +47,12 @@ describe("parseAuditRecord", () => {
     expect(codeOf(() => parseAuditRecord({ ...record, eventId: "not-a-uuid" }))).toBe("ATNA_RECORD_INVALID");
     expect(codeOf(() => parseAuditRecord({ ...record, eventId: "0b0c1f0e4a8e4c1e9d3a7f2b5c6d8e9f" }))).toBe("ATNA_RECORD_INVALID");
     expect(codeOf(() => parseAuditRecord({ ...record, occurredAt: "2026-12-05T13:45:12" }))).toBe("ATNA_RECORD_INVALID");
+    for (const unreal of ["2026-13-05T13:45:12Z", "2026-02-29T13:45:12Z", "2026-04-31T00:00:00Z", "2026-12-05T24:00:00Z", "2026-12-05T13:60:12Z", "2026-12-05T13:45:12+15:00"]) {
+      expect(codeOf(() => parseAuditRecord({ ...record, occurredAt: unreal })), unreal).toBe("ATNA_RECORD_INVALID");
+    }
+    for (const real of ["2028-02-29T13:45:12Z", "2026-12-31T23:59:59.123+01:00", "2026-01-01T00:00:00-05:00"]) {
+      expect(parseAuditRecord({ ...record, occurredAt: real }).occurredAt).toBe(real);
+    }
     expect(codeOf(() => parseAuditRecord({ ...record, transaction: "ITI-99" }))).toBe("ATNA_RECORD_INVALID");
     expect(codeOf(() => parseAuditRecord({ ...record, patientIds: ["x".repeat(257)] }))).toBe("ATNA_RECORD_INVALID");
     expect(codeOf(() => parseAuditRecord({ ...record, query: { storedQueryId: "q", requestBase64: "not base64!" } }))).toBe("ATNA_RECORD_INVALID");

@@ -168,12 +168,28 @@ export type AuditOutcome = AuditRecord["outcome"];
  */
 const auditRecordValidator = Compile(AuditRecordSchema);
 
+/** Whether an xs:dateTime that matched DATE_TIME_PATTERN names a real instant (month, day of month, hour, minute, second, offset). */
+function isRealDateTime(value: string): boolean {
+  const [, y, mo, d, h, mi, se, zone] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(.*)$/.exec(value) ?? [];
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const zoneOk = zone === "Z" || (Number(zone?.slice(1, 3)) <= 14 && Number(zone?.slice(4, 6)) <= 59);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && Number(h) <= 23 && Number(mi) <= 59 && Number(se) <= 59 && zoneOk;
+}
+
 /** Checks a record strictly (schema, then the transaction/role pair); throws AtnaError with a stable code. */
 export function parseAuditRecord(json: unknown): AuditRecord {
   if (!auditRecordValidator.Check(json)) {
     const first = [...Value.Errors(AuditRecordSchema, json)][0];
     const where = first ? `${first.instancePath || "(root)"} ${first.message}` : "invalid";
     throw new AtnaError("ATNA_RECORD_INVALID", `not an audit record: ${where}`);
+  }
+  // The pattern admits 2026-13-45T25:61:61Z; such a record could never be stored (the store's timestamptz refuses it)
+  // and would retry until the dead letter, so it is refused here as malformed.
+  if (!isRealDateTime(json.occurredAt)) {
+    throw new AtnaError("ATNA_RECORD_INVALID", "not an audit record: /occurredAt is not a real date and time");
   }
   if (sideOf(json.transaction, json.role) === undefined) {
     throw new AtnaError("ATNA_RECORD_ROLE", `${json.transaction} is not recorded by the ${json.role} role`);

@@ -34,7 +34,36 @@ export type HeaderScan =
       readonly headerEnd: number;
       /** The envelope element's name as written (e.g. "soapenv:Envelope"), to close a cut envelope with. */
       readonly envelopeName: string;
+      /** Where the elements named in the scan's `spansOf` option are, in document order (only with that option). */
+      readonly spans?: readonly ElementSpan[];
     };
+
+/** An element's name, by namespace and local name. */
+export interface ElementName {
+  readonly ns: string;
+  readonly local: string;
+}
+
+/** Bytes [start, end) of a start tag, with the element's name. */
+export interface StartTagSpan extends ElementName {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Where one element is: bytes [start, end) from its "<" to just past its end tag (or empty-element tag), and the
+ * start tags of its ancestors from the envelope down (their namespace declarations are the element's context).
+ */
+export interface ElementSpan extends ElementName {
+  readonly start: number;
+  readonly end: number;
+  readonly ancestors: readonly StartTagSpan[];
+}
+
+export interface ScanOptions {
+  /** Elements whose spans the scan reports (e.g. saml2:Assertion, for a verifier that caches by exact bytes). */
+  readonly spansOf?: readonly ElementName[];
+}
 
 const ROUTED = new Set(["Action", "MessageID"]);
 // SOAP 1.2 Part 1 §2.2: blocks for these roles (or no role) are targeted at the ultimate receiver behind us too.
@@ -43,15 +72,20 @@ const ROLES_FOR_US = new Set(["", "http://www.w3.org/2003/05/soap-envelope/role/
 interface OpenElement {
   readonly ns: string;
   readonly local: string;
-  readonly prefixes: ReadonlyMap<string, string>;
+  readonly prefixes: Map<string, string>;
+  readonly startTag: StartTagSpan;
+  /** Set while the element is one whose span is reported: its end is filled in at its end tag. */
+  readonly span?: { -readonly [K in keyof ElementSpan]: ElementSpan[K] };
 }
 
 /**
  * Scans `bytes`, the envelope from its first byte. `complete` says no more bytes will come (then an unfinished
  * header is malformed instead of "more"). Throws a SoapError for what cannot be a SOAP 1.2 envelope.
  */
-export function scanSoapHeader(bytes: Buffer, complete: boolean): HeaderScan {
+export function scanSoapHeader(bytes: Buffer, complete: boolean, options: ScanOptions = {}): HeaderScan {
   const start = skipByteOrderMark(bytes);
+  const watched = options.spansOf ?? [];
+  const spans: ElementSpan[] = [];
   const s = bytes.toString("latin1");
   const stack: OpenElement[] = [];
   const values = new Map<string, string[]>();
@@ -63,7 +97,7 @@ export function scanSoapHeader(bytes: Buffer, complete: boolean): HeaderScan {
     if (complete) throw malformed("the message ends before the end of its SOAP header");
     return { kind: "more" };
   };
-  const done = (headerEnd: number): HeaderScan => ({ kind: "done", addressing: addressingOf(values), headerEnd, envelopeName });
+  const done = (headerEnd: number): HeaderScan => ({ kind: "done", addressing: addressingOf(values), headerEnd, envelopeName, ...(watched.length === 0 ? {} : { spans }) });
 
   while (i < s.length) {
     if (s.charCodeAt(i) !== 0x3c /* < */) {
@@ -110,6 +144,7 @@ export function scanSoapHeader(bytes: Buffer, complete: boolean): HeaderScan {
       if (!open) throw malformed("an end tag without a start tag");
       const [prefix, local] = splitName(tag.slice(1).trim());
       if (local !== open.local || resolve(open.prefixes, prefix) !== open.ns) throw malformed(`the end tag </${tag.slice(1).trim()}> does not match its start tag`);
+      if (open.span) open.span.end = i;
       if (collecting && collecting.depth === stack.length + 1) {
         push(values, collecting.name, collecting.text.trim());
         collecting = undefined;
@@ -123,10 +158,12 @@ export function scanSoapHeader(bytes: Buffer, complete: boolean): HeaderScan {
     const selfClosing = tag.endsWith("/");
     const { name, attributes } = parseStartTag(selfClosing ? tag.slice(0, -1) : tag, bytes, tagEnd - tag.length);
     const parent = stack.at(-1);
-    const prefixes = new Map(parent?.prefixes ?? [["xml", NS.xml]]);
+    // The parent's bindings are shared until an element declares its own (most declare none).
+    let prefixes: Map<string, string> = parent?.prefixes ?? new Map([["xml", NS.xml]]);
     for (const [attr, value] of attributes) {
-      if (attr === "xmlns") prefixes.set("", value);
-      else if (attr.startsWith("xmlns:")) prefixes.set(attr.slice(6), value);
+      if (attr !== "xmlns" && !attr.startsWith("xmlns:")) continue;
+      if (prefixes === parent?.prefixes) prefixes = new Map(prefixes);
+      prefixes.set(attr === "xmlns" ? "" : attr.slice(6), value);
     }
     const [prefix, local] = splitName(name);
     const ns = resolve(prefixes, prefix);
@@ -146,7 +183,13 @@ export function scanSoapHeader(bytes: Buffer, complete: boolean): HeaderScan {
       if (selfClosing) push(values, local, "");
       else collecting = { name: local, depth, text: "" };
     }
-    if (!selfClosing) stack.push({ ns, local, prefixes });
+    const startTag: StartTagSpan = { ns, local, start: tagStart, end: i };
+    let span: OpenElement["span"];
+    if (watched.some((w) => w.ns === ns && w.local === local)) {
+      span = { ns, local, start: tagStart, end: i, ancestors: stack.map((open) => open.startTag) };
+      spans.push(span);
+    }
+    if (!selfClosing) stack.push({ ns, local, prefixes, startTag, ...(span === undefined ? {} : { span }) });
   }
   return more();
 }
@@ -196,6 +239,8 @@ function findTagEnd(s: string, from: number): number {
 }
 
 const NAME = /^[^\s=/>"'<]+/;
+/** A character outside ASCII (a UTF-8 sequence read as latin-1) or a reference to decode. */
+const NOT_PLAIN_ASCII = /[\x80-\xff&]/;
 const ATTRIBUTE = /\s*([^\s=/>"'<]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 
 /** Element name and attributes of a start tag's text (between "<" and ">" or "/>"); `offset` is its byte index. */
@@ -211,9 +256,9 @@ function parseStartTag(tag: string, bytes: Buffer, offset: number): { name: stri
     if (!m?.[1]) throw malformed(`a malformed attribute in <${name}>`);
     if (attributes.has(m[1])) throw malformed(`the attribute ${m[1]} appears twice in <${name}>`);
     const quoted = m[2] ?? m[3] ?? "";
-    // The value ends just before the closing quote, at lastIndex - 1.
+    // The value ends just before the closing quote, at lastIndex - 1. Plain ASCII reads the same as latin-1.
     const valueStart = offset + ATTRIBUTE.lastIndex - 1 - quoted.length;
-    attributes.set(m[1], decodeText(bytes, valueStart, valueStart + quoted.length));
+    attributes.set(m[1], NOT_PLAIN_ASCII.test(quoted) ? decodeText(bytes, valueStart, valueStart + quoted.length) : quoted);
     at = ATTRIBUTE.lastIndex;
   }
   return { name, attributes };

@@ -11,10 +11,25 @@ export interface ClaimChecks {
 }
 
 /**
- * Reads and checks the claims of an assertion from the canonical XML its signature covers (never from the message):
- * Issuer, Subject, Conditions (SAML 2.0 Core §2.5.1) and the XUA attributes (ITI TF-2b 3.40.4.1.2).
+ * When the assertion may be used, before clock skew: from the latest NotBefore to the earliest NotOnOrAfter of its
+ * Conditions and bearer SubjectConfirmationData (SAML 2.0 Core §2.5.1.2, §2.4.1.2). -Infinity: no NotBefore.
  */
-export function readAssertionClaims(signedXml: string, checks: ClaimChecks): XuaIdentity {
+export interface ValidityWindow {
+  readonly notBeforeMs: number;
+  readonly notOnOrAfterMs: number;
+}
+
+export interface AssertionClaims {
+  readonly identity: XuaIdentity;
+  readonly validity: ValidityWindow;
+}
+
+/**
+ * Reads and checks the claims of an assertion from the canonical XML its signature covers (never from the message):
+ * Issuer, Subject, Conditions (SAML 2.0 Core §2.5.1) and the XUA attributes (ITI TF-2b 3.40.4.1.2). Also gives the
+ * assertion's validity window, for a caller that checks it again later without reading the assertion.
+ */
+export function readAssertionClaims(signedXml: string, checks: ClaimChecks): AssertionClaims {
   const assertion = parseStrictXml(signedXml, (why) => new XuaError("XUA_MALFORMED", `The signed assertion cannot be read (${why})`)).root;
   // What was signed must be the very assertion that was found in the header, nothing else.
   if (!isNamed(assertion, XUA_NS.saml2, "Assertion") || attributeOf(assertion, "ID") !== checks.assertionId) {
@@ -32,12 +47,22 @@ export function readAssertionClaims(signedXml: string, checks: ClaimChecks): Xua
   if (subject === undefined || subjectId === undefined) throw new XuaError("XUA_MISSING_SUBJECT", "The assertion has no Subject NameID");
 
   // SAML 2.0 Core §2.4.1.2: a SubjectConfirmationData validity window limits the assertion further (the bearer's, for XUA).
+  let notBeforeMs = Number.NEGATIVE_INFINITY;
+  let notOnOrAfterMs = Number.POSITIVE_INFINITY;
+  const narrow = (notBefore: Date | undefined, notOnOrAfter: Date | undefined): void => {
+    if (notBefore !== undefined) notBeforeMs = Math.max(notBeforeMs, notBefore.getTime());
+    if (notOnOrAfter !== undefined) notOnOrAfterMs = Math.min(notOnOrAfterMs, notOnOrAfter.getTime());
+  };
   for (const confirmation of childrenNamed(subject, XUA_NS.saml2, "SubjectConfirmation")) {
     for (const data of childrenNamed(confirmation, XUA_NS.saml2, "SubjectConfirmationData")) {
-      checkWindow(instantOf(data, "NotBefore"), instantOf(data, "NotOnOrAfter"), checks, "subject confirmation");
+      const notBefore = instantOf(data, "NotBefore");
+      const notOnOrAfter = instantOf(data, "NotOnOrAfter");
+      checkWindow(notBefore, notOnOrAfter, checks, "subject confirmation");
+      narrow(notBefore, notOnOrAfter);
     }
   }
-  const notOnOrAfter = checkConditions(assertion, checks);
+  const { notBefore, notOnOrAfter } = checkConditions(assertion, checks);
+  narrow(notBefore, notOnOrAfter);
   const attributes = samlAttributesOf(assertion);
   const subjectName = singleValue(attributes, XUA_ATTRIBUTE.subjectName);
   const organization = singleValue(attributes, XUA_ATTRIBUTE.organization);
@@ -45,7 +70,7 @@ export function readAssertionClaims(signedXml: string, checks: ClaimChecks): Xua
   const patientId = singleValue(attributes, XUA_ATTRIBUTE.patientId);
   const purposeOfUse = singleCode(attributes, XUA_ATTRIBUTE.purposeOfUse);
   const roles = (attributes.get(XUA_ATTRIBUTE.role) ?? []).map((v) => codeOf(v, XUA_ATTRIBUTE.role));
-  return {
+  const identity: XuaIdentity = {
     assertionId: checks.assertionId,
     issuer,
     notOnOrAfter,
@@ -57,6 +82,7 @@ export function readAssertionClaims(signedXml: string, checks: ClaimChecks): Xua
     ...(purposeOfUse === undefined ? {} : { purposeOfUse }),
     ...(patientId === undefined ? {} : { patientId }),
   };
+  return { identity, validity: { notBeforeMs, notOnOrAfterMs } };
 }
 
 /**
@@ -64,12 +90,13 @@ export function readAssertionClaims(signedXml: string, checks: ClaimChecks): Xua
  * skew both ways. NotOnOrAfter is required here: an assertion that never expires would be a password.
  * §2.5.1.4: every AudienceRestriction must name one of our audiences.
  */
-function checkConditions(assertion: DomElement, checks: ClaimChecks): Date {
+function checkConditions(assertion: DomElement, checks: ClaimChecks): { notBefore: Date | undefined; notOnOrAfter: Date } {
   const conditions = single(assertion, "Conditions");
   if (conditions === undefined) throw new XuaError("XUA_MALFORMED", "The assertion has no Conditions (validity period and audience)");
   const notOnOrAfter = instantOf(conditions, "NotOnOrAfter");
   if (notOnOrAfter === undefined) throw new XuaError("XUA_MALFORMED", "The assertion's Conditions have no NotOnOrAfter");
-  checkWindow(instantOf(conditions, "NotBefore"), notOnOrAfter, checks, "assertion");
+  const notBefore = instantOf(conditions, "NotBefore");
+  checkWindow(notBefore, notOnOrAfter, checks, "assertion");
 
   const restrictions = childrenNamed(conditions, XUA_NS.saml2, "AudienceRestriction");
   if (restrictions.length === 0) throw new XuaError("XUA_WRONG_AUDIENCE", "The assertion has no AudienceRestriction");
@@ -77,7 +104,7 @@ function checkConditions(assertion: DomElement, checks: ClaimChecks): Date {
     const audiences = childrenNamed(restriction, XUA_NS.saml2, "Audience").map(textOf);
     if (!audiences.some((a) => checks.audiences.has(a))) throw new XuaError("XUA_WRONG_AUDIENCE", "The assertion is meant for another audience");
   }
-  return notOnOrAfter;
+  return { notBefore, notOnOrAfter };
 }
 
 function checkWindow(notBefore: Date | undefined, notOnOrAfter: Date | undefined, checks: ClaimChecks, what: string): void {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { verifyAssertionSignature } from "./assertion-signature.verifier.js";
 import { descendantsNamed } from "./dom-elements.js";
 import { readHeaderDocument } from "./security-header.reader.js";
-import { verifyXuaAssertion, type VerifyXuaAssertionOptions } from "./verify-xua-assertion.js";
+import { createXuaVerifier, verifyXuaAssertion, type VerifyXuaAssertionOptions, type XuaVerifier } from "./verify-xua-assertion.js";
 import { AUDIENCE, CLAIMS, NOW, envelopeWith, idOf, mintFor, resign, signatureOf, withoutSignature, identityProvider } from "./xua-envelope.testing.js";
 import { DSIG_ALGORITHM, XUA_NS } from "./xua-names.js";
 import { XuaError, type XuaErrorCode } from "./xua-error.js";
@@ -18,21 +18,44 @@ import { X509Certificate } from "node:crypto";
 let idp: TestCertificate;
 let options: VerifyXuaAssertionOptions;
 let signed: string;
+/**
+ * A verifier that has already accepted `signed` in a plain envelope: every variant below is also checked against
+ * its cache of verified assertions (a variant that keeps the signed assertion's bytes must not be let through by it).
+ */
+let warm: XuaVerifier;
 
 beforeAll(() => {
   idp = identityProvider("Identity provider");
   options = { trustedCertificates: [idp.certPem], audiences: [AUDIENCE], now: NOW };
   signed = mintFor(idp);
+  warm = createXuaVerifier(options);
+  warm.verify(envelopeWith(signed), NOW);
+  warm.verify(envelopeWith(signed, '<x:Extensions xmlns:x="urn:x"/>'), NOW);
 });
 
-function refusal(input: string): XuaErrorCode {
+function codeOf(verify: () => unknown): XuaErrorCode | "accepted" {
   try {
-    verifyXuaAssertion(input, options);
+    verify();
   } catch (err) {
     if (err instanceof XuaError) return err.code;
     throw err;
   }
-  throw new Error("expected the assertion to be refused");
+  return "accepted";
+}
+
+/** The refusal's code, the same from a new verifier and from the warm one. */
+function refusal(input: string): XuaErrorCode {
+  const cold = codeOf(() => verifyXuaAssertion(input, options));
+  if (cold === "accepted") throw new Error("expected the assertion to be refused");
+  expect(codeOf(() => warm.verify(input, NOW))).toBe(cold);
+  return cold;
+}
+
+/** The subject read, the same by a new verifier and by the warm one. */
+function acceptedSubject(input: string): string {
+  const subjectId = verifyXuaAssertion(input, options).subjectId;
+  expect(warm.verify(input, NOW).subjectId).toBe(subjectId);
+  return subjectId;
 }
 
 /** An unsigned assertion that claims another user and patient, under its own ID or under the signed one's. */
@@ -76,7 +99,14 @@ describe("signature wrapping", () => {
   it("never reads the body: an assertion there neither counts nor is read", () => {
     const xml = envelopeWith(signed).replace("<q:AdhocQueryRequest", `${evil("_evil")}<q:AdhocQueryRequest`);
     expect(xml.indexOf("_evil")).toBeGreaterThan(xml.indexOf("<soapenv:Body>"));
-    expect(verifyXuaAssertion(xml, options).subjectId).toBe(CLAIMS.subjectId);
+    expect(acceptedSubject(xml)).toBe(CLAIMS.subjectId);
+  });
+
+  it("refuses the signed assertion, bytes unchanged, in a security block hidden in another header block", () => {
+    const hidden = `<x:Wrapper xmlns:x="urn:x"><wsse:Security xmlns:wsse="${XUA_NS.wsse}">${signed}</wsse:Security></x:Wrapper>`;
+    expect(refusal(envelopeWith("", hidden))).toBe("XUA_MISSING");
+    expect(refusal(envelopeWith(evil("_evil"), `<x:Extensions xmlns:x="urn:x">${signed}</x:Extensions>`))).toBe("XUA_WRAPPED");
+    expect(refusal(envelopeWith(signed, `<x:Extensions xmlns:x="urn:x">${evil("_evil")}</x:Extensions>`))).toBe("XUA_WRAPPED");
   });
 
   it("refuses an ID that appears twice, even on an element that is not an assertion", () => {
@@ -97,7 +127,7 @@ describe("signature wrapping", () => {
     const injected = assertion.replace(subjectId, "dr.martin@hopital.example<!-- cut here -->.evil.test");
     expect(injected).not.toBe(assertion);
     // Exclusive c14n without comments drops the comment: the signature still holds, and the NameID is the signed one.
-    expect(verifyXuaAssertion(envelopeWith(injected), options).subjectId).toBe(subjectId);
+    expect(acceptedSubject(envelopeWith(injected))).toBe(subjectId);
   });
 
   it("refuses a signature that is not the assertion's own child, or a second one", () => {
@@ -116,7 +146,7 @@ describe("algorithms", () => {
 
   it("accepts RSA-SHA512 with a SHA-512 digest", () => {
     const strong = resign(signed, idp, { signatureAlgorithm: DSIG_ALGORITHM.rsaSha512, digestAlgorithm: DSIG_ALGORITHM.sha512 });
-    expect(verifyXuaAssertion(envelopeWith(strong), options).subjectId).toBe(CLAIMS.subjectId);
+    expect(acceptedSubject(envelopeWith(strong))).toBe(CLAIMS.subjectId);
   });
 
   it("refuses inclusive or commented canonicalization and foreign transforms", () => {

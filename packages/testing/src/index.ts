@@ -11,6 +11,7 @@ export {
 export { generatedDocument } from "./generated-document.js";
 export { documentEntriesOf, findDocumentsQuery, provideAndRegisterBody, registryResponseStatusOf, sha1AndSizeOf } from "./xds-messages.testing.js";
 export { REPOSITORY_NODE_FLAGS, startRegistryProcess, startRepositoryProcess, type RegistryProcess } from "./registry-process.js";
+export { postgresCpuBetween, samplePostgresCpu, type PostgresCpuSample } from "./postgres-cpu.js";
 export { cpuTimeMs, residentBytes, sampleResidentMemory, startServiceProcess, type ServiceProcess } from "./service-process.js";
 export { startS3TestServer, type S3TestServer } from "./s3-test-server.js";
 export { generateTestCertificate, type CertificateOptions, type TestCertificate } from "./test-certificates.js";

@@ -39,9 +39,16 @@ export async function findRegisteredObjects(db: Db, uuids: readonly string[]): P
   return found;
 }
 
+/** One round trip: the documents' and folders' rows locked by one statement (a CTE per table). */
 async function lockRows(db: Db, uuids: readonly string[]): Promise<void> {
-  await db.selectFrom("document_entry").select("entry_uuid").where("entry_uuid", "in", [...uuids]).forUpdate().execute();
-  await db.selectFrom("folder").select("entry_uuid").where("entry_uuid", "in", [...uuids]).forUpdate().execute();
+  const list = [...uuids];
+  await db
+    .with("documents", (q) => q.selectFrom("document_entry").select("entry_uuid").where("entry_uuid", "in", list).forUpdate())
+    .with("folders", (q) => q.selectFrom("folder").select("entry_uuid").where("entry_uuid", "in", list).forUpdate())
+    .selectFrom("documents")
+    .select("entry_uuid")
+    .unionAll((eb) => eb.selectFrom("folders").select("entry_uuid"))
+    .execute();
 }
 
 /** The patient as registration sees it: locked in share mode so that a merge waits for the registration. */
@@ -50,52 +57,46 @@ export interface PatientForRegistration {
   readonly mergedInto: string | null;
 }
 
-/**
- * One round trip: the patient row (share-locked) and, when the patient exists, advisory locks on the submission's
- * uniqueIds, so that two registrations of the same uniqueIds run one after the other (the second then sees the
- * first). Keys are taken in a fixed order so that two registrations cannot deadlock; hashtext gives the 32-bit key
- * PostgreSQL's advisory locks take. Without the patient the submission is refused and no lock is needed.
- */
-export async function lockPatientAndUniqueIds(
-  tx: Transaction<RegistryDatabase>,
-  patientId: string,
-  uniqueIds: readonly string[],
-): Promise<PatientForRegistration | undefined> {
-  const keys = [...new Set(uniqueIds)].sort();
-  const row = await tx
-    .selectFrom("patient")
-    .select(["status", "merged_into"])
-    .where("patient_id", "=", patientId)
-    .where(
-      sql<boolean>`(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(${keys}::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n) AS locks) >= 0`,
-    )
-    .forShare()
-    .executeTakeFirst();
-  return row && { status: row.status, mergedInto: row.merged_into };
-}
-
 /** Registered uses of uniqueIds: DocumentEntries with their hash, and taken SubmissionSet or Folder uniqueIds. */
 export interface UniqueIdUses {
   readonly documents: readonly { readonly uniqueId: string; readonly hash: string | null }[];
   readonly packages: ReadonlySet<string>;
 }
 
-/** One round trip, after lockPatientAndUniqueIds (a later statement sees what the lock waited for). */
-export async function findUniqueIdUses(db: Db, documentIds: readonly string[], packageIds: readonly string[]): Promise<UniqueIdUses> {
+/** What a registration learns before its checks; without the patient nothing else was looked up. */
+export type RegistrationLookup = { readonly patient: undefined } | { readonly patient: PatientForRegistration; readonly uses: UniqueIdUses };
+
+/**
+ * One round trip (the registration_lookup function of the registry's migrations): the patient row (share-locked)
+ * and, when the patient exists, advisory locks on the submission's uniqueIds followed by their registered uses, read
+ * after the locks are held so that two registrations of the same uniqueIds run one after the other and the second
+ * sees the first. Keys are taken in a fixed order so that two registrations cannot deadlock.
+ */
+export async function lookUpRegistration(
+  tx: Transaction<RegistryDatabase>,
+  patientId: string,
+  documentIds: readonly string[],
+  packageIds: readonly string[],
+): Promise<RegistrationLookup> {
+  const keys = [...new Set([...documentIds, ...packageIds])].sort();
   const docs = [...new Set(documentIds)];
   const packs = [...new Set(packageIds)];
-  if (docs.length === 0 && packs.length === 0) return { documents: [], packages: new Set() };
-  const rows = await db
-    .selectFrom("document_entry")
-    .select(["unique_id", sql<string>`coalesce(hash, '')`.as("hash"), sql<string>`'document'`.as("kind")])
-    .where("unique_id", "in", docs.length ? docs : [""])
-    .unionAll(db.selectFrom("submission_set").select(["unique_id", sql<string>`''`.as("hash"), sql<string>`'package'`.as("kind")]).where("unique_id", "in", packs.length ? packs : [""]))
-    .unionAll(db.selectFrom("folder").select(["unique_id", sql<string>`''`.as("hash"), sql<string>`'package'`.as("kind")]).where("unique_id", "in", packs.length ? packs : [""]))
-    .execute();
-  return {
-    documents: rows.filter((r) => r.kind === "document").map((r) => ({ uniqueId: r.unique_id, hash: r.hash || null })),
-    packages: new Set(rows.filter((r) => r.kind === "package").map((r) => r.unique_id)),
-  };
+  const { rows } = await sql<{
+    found_kind: "patient" | "document" | "package";
+    found_unique_id: string | null;
+    found_hash: string | null;
+    patient_status: "active" | "merged" | null;
+    patient_merged_into: string | null;
+  }>`SELECT * FROM registration_lookup(${patientId}, ${keys}::text[], ${docs}::text[], ${packs}::text[])`.execute(tx);
+  const patient = rows.find((r) => r.found_kind === "patient");
+  if (!patient?.patient_status) return { patient: undefined };
+  const documents: { uniqueId: string; hash: string | null }[] = [];
+  const packages = new Set<string>();
+  for (const r of rows) {
+    if (r.found_kind === "document" && r.found_unique_id !== null) documents.push({ uniqueId: r.found_unique_id, hash: r.found_hash || null });
+    if (r.found_kind === "package" && r.found_unique_id !== null) packages.add(r.found_unique_id);
+  }
+  return { patient: { status: patient.patient_status, mergedInto: patient.patient_merged_into }, uses: { documents, packages } };
 }
 
 /** Folders the document is a member of (Folder -> DocumentEntry HasMember), for RPLC propagation. */

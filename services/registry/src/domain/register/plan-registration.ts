@@ -11,9 +11,9 @@ import type { RegistryDatabase } from "../../storage/registry-database.js";
 import {
   findFoldersOfDocument,
   findRegisteredObjects,
-  findUniqueIdUses,
-  lockPatientAndUniqueIds,
+  lookUpRegistration,
   type RegisteredObject,
+  type UniqueIdUses,
 } from "../../storage/registry-lookup.repository.js";
 import type { SubmissionToStore } from "../../storage/submission.repository.js";
 
@@ -57,24 +57,32 @@ export async function planRegistration(
   // makes a merge of this patient wait until the registration is committed (or the other way round).
   const docIds = md.documentEntries.flatMap((d) => (d.uniqueId ? [d.uniqueId] : []));
   const packageIds = [...md.submissionSets, ...md.folders].flatMap((p) => (p.uniqueId ? [p.uniqueId] : []));
-  const patient = await lockPatientAndUniqueIds(tx, patientId, [...docIds, ...packageIds]);
+  // One round trip for the patient, the uniqueId locks and the uniqueIds' registered uses.
+  const lookup = await lookUpRegistration(tx, patientId, docIds, packageIds);
+  const patient = lookup.patient;
   if (!patient) {
     problems.error(where(ss), `patient ${patientId} is not known to the registry (no identity feed received for it)`, "XDSUnknownPatientId");
   } else if (patient.status === "merged") {
     problems.error(where(ss), `patient ${patientId} was merged into another identifier; submit under the surviving one`, "XDSUnknownPatientId");
   }
 
-  if (patient) await checkUniqueIds(tx, md, docIds, packageIds, problems, where);
+  if (lookup.patient) checkUniqueIds(md, lookup.uses, problems, where);
 
   const inMessage = new Set([...md.submissionSets, ...md.documentEntries, ...md.folders, ...md.associations].map((o) => o.entryUuid));
-  // Only ids the sender chose can collide with registered objects; the ones assigned just now are new.
-  const registeredOwn = await findRegisteredObjects(tx, [...inMessage].filter((id) => !newlyAssigned.has(id)));
-  for (const o of registeredOwn.values()) {
-    problems.error(o.entryUuid, `entryUUID ${o.entryUuid} is already used by a registered ${o.kind}`);
-  }
-
+  // Only ids the sender chose can collide with registered objects; the ones assigned just now are new. Both those
+  // and the registered objects the associations refer to are looked up in one round trip.
+  const own = [...inMessage].filter((id) => !newlyAssigned.has(id));
   const referenced = md.associations.flatMap((a) => [a.sourceUuid, a.targetUuid]).filter((id) => !inMessage.has(id));
-  const registered = await findRegisteredObjects(tx, referenced);
+  const found = await findRegisteredObjects(tx, [...own, ...referenced]);
+  for (const id of own) {
+    const o = found.get(id);
+    if (o) problems.error(o.entryUuid, `entryUUID ${o.entryUuid} is already used by a registered ${o.kind}`);
+  }
+  const registered = new Map<string, RegisteredObject>();
+  for (const id of referenced) {
+    const o = found.get(id);
+    if (o) registered.set(id, o);
+  }
   const kindOf = (id: string): RegisteredObject["kind"] | undefined => {
     if (md.documentEntries.some((d) => d.entryUuid === id)) return "DocumentEntry";
     if (md.folders.some((f) => f.entryUuid === id)) return "Folder";
@@ -138,15 +146,12 @@ export async function planRegistration(
 }
 
 /** XDSDuplicateUniqueIdInRegistry (ITI TF-2b 3.42.4.1.3.3): a taken uniqueId, or a document's with another hash. */
-async function checkUniqueIds(
-  tx: Transaction<RegistryDatabase>,
+function checkUniqueIds(
   md: XdsMetadata,
-  docIds: readonly string[],
-  packageIds: readonly string[],
+  uses: UniqueIdUses,
   problems: Problems,
   where: (o: { entryUuid: string; uniqueId?: string | undefined }) => string,
-): Promise<void> {
-  const uses = await findUniqueIdUses(tx, docIds, packageIds);
+): void {
   for (const d of md.documentEntries) {
     const other = uses.documents.find((e) => e.uniqueId === d.uniqueId && (e.hash ?? "") !== (d.hash ?? "").toLowerCase());
     if (other) {

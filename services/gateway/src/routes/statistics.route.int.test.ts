@@ -31,7 +31,8 @@ beforeAll(async () => {
   registryDb = await createPostgresTestDatabase("opendsp_gw_stats_registry");
   consentDb = await createPostgresTestDatabase("opendsp_gw_stats_consent");
   [registry, consent] = await Promise.all([
-    startRegistryProcess({ DATABASE_URL: registryDb.url }),
+    // A short statistics window, so that the recount follows the registrations within the test.
+    startRegistryProcess({ DATABASE_URL: registryDb.url, REGISTRY_STATISTICS_WINDOW_MS: "50" }),
     startServiceProcess("services/consent/src/main.ts", { DATABASE_URL: consentDb.url, CONSENT_PORT: "0", CONSENT_PRESENCE_CODE_KEY: randomBytes(32).toString("base64") }),
   ]);
   consentBase = new URL(consent.soapUrl).origin;

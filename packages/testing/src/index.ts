@@ -17,4 +17,4 @@ export { startS3TestServer, type S3TestServer } from "./s3-test-server.js";
 export { generateTestCertificate, type CertificateOptions, type TestCertificate } from "./test-certificates.js";
 export { startPrivateRedis, type PrivateRedis } from "./private-redis.js";
 export { startCuttableTcpProxy, type CuttableTcpProxy } from "./cuttable-tcp-proxy.js";
-export { freePort } from "./free-port.js";
+export { freePort, holdPort } from "./free-port.js";

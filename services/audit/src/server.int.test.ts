@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AUDIT_DELIVERY } from "@opendsp/atna";
@@ -10,16 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAuditConfig } from "./config.js";
 import { startAuditServer } from "./server.js";
 import { auditRecord, TEST_PATIENT } from "./testing/audit-record.builder.js";
+import { holdPort } from "@opendsp/testing";
 
 const REDIS_URL = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
-
-async function holdPort(): Promise<{ server: Server; port: number }> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return { server, port: address.port };
-}
 
 describe("startAuditServer", () => {
   let dataDir = "";

@@ -1,21 +1,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:net";
+import type { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_DELIVERY, type AuditIntakeRequest, type AuditRecord } from "@opendsp/atna";
 import Fastify from "fastify";
 import { startRegistryServer } from "./server.js";
+import { holdPort } from "@opendsp/testing";
 
 /** A TCP port held by another listener for the whole test. */
-async function holdPort(): Promise<{ server: Server; port: number }> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return { server, port: address.port };
-}
-
 async function freePort(): Promise<number> {
   const { server, port } = await holdPort();
   await new Promise<void>((resolve) => server.close(() => resolve()));

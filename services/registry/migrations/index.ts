@@ -5,6 +5,7 @@ import * as documentStatistics from "./2026-12-06T0400-document-statistics.js";
 import * as auditRecordOutbox from "./2026-12-06T0500-audit-record-outbox.js";
 import * as statisticsRecountIndex from "./2026-12-06T0600-statistics-recount-index.js";
 import * as registrationLookup from "./2026-12-06T0700-registration-lookup.js";
+import * as registerIfClear from "./2026-12-07T0400-register-if-clear.js";
 
 /** Every migration of the registry database, in order of their timestamped names. */
 export const REGISTRY_MIGRATIONS: MigrationSet = {
@@ -14,4 +15,5 @@ export const REGISTRY_MIGRATIONS: MigrationSet = {
   "2026-12-06T0500-audit-record-outbox": auditRecordOutbox,
   "2026-12-06T0600-statistics-recount-index": statisticsRecountIndex,
   "2026-12-06T0700-registration-lookup": registrationLookup,
+  "2026-12-07T0400-register-if-clear": registerIfClear,
 };

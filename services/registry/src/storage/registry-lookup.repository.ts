@@ -78,9 +78,7 @@ export async function lookUpRegistration(
   documentIds: readonly string[],
   packageIds: readonly string[],
 ): Promise<RegistrationLookup> {
-  const keys = [...new Set([...documentIds, ...packageIds])].sort();
-  const docs = [...new Set(documentIds)];
-  const packs = [...new Set(packageIds)];
+  const { keys, docs, packs } = lockKeysOf(documentIds, packageIds);
   const { rows } = await sql<{
     found_kind: "patient" | "document" | "package";
     found_unique_id: string | null;
@@ -127,4 +125,31 @@ export function folderTouchUpdate(db: Db, uuids: readonly string[], lastUpdateTi
       metadata: sql<string>`jsonb_set(metadata, '{lastUpdateTime}', to_jsonb(${lastUpdateTime}::text))`,
     })
     .where("entry_uuid", "in", [...uuids]);
+}
+
+/** The uniqueIds to lock, in the one order every registration takes them, and the uniqueIds to look up. */
+function lockKeysOf(documentIds: readonly string[], packageIds: readonly string[]): { keys: string[]; docs: string[]; packs: string[] } {
+  return { keys: [...new Set([...documentIds, ...packageIds])].sort(), docs: [...new Set(documentIds)], packs: [...new Set(packageIds)] };
+}
+
+/** A submission's uniqueIds and hashes as register_if_clear checks them. */
+export interface ClearRegistration {
+  readonly patientId: string;
+  readonly documents: readonly { readonly uniqueId: string; readonly hash: string | undefined }[];
+  readonly packageUniqueIds: readonly string[];
+  /** entryUUIDs the sender chose, which must not be registered yet. */
+  readonly ownEntryUuids: readonly string[];
+}
+
+/**
+ * One round trip, in a transaction of its own: the registration_lookup locks and lookups, then `statement` (values
+ * inlined) when nothing in the registry refuses the submission. True when it was written; false when nothing was.
+ */
+export async function registerIfClear(db: Kysely<RegistryDatabase>, r: ClearRegistration, statement: string): Promise<boolean> {
+  const documentIds = r.documents.map((d) => d.uniqueId);
+  // Compared as checkUniqueIds compares them: lower case, no hash as empty.
+  const hashes = r.documents.map((d) => (d.hash ?? "").toLowerCase());
+  const { keys, packs } = lockKeysOf(documentIds, r.packageUniqueIds);
+  const { rows } = await sql<{ registered: boolean }>`SELECT register_if_clear(${r.patientId}, ${keys}::text[], ${documentIds}::text[], ${hashes}::text[], ${packs}::text[], ${[...r.ownEntryUuids]}::text[], ${statement}) AS registered`.execute(db);
+  return rows[0]?.registered === true;
 }

@@ -11,7 +11,7 @@ import {
   type Identifiable,
   type SubmissionSet,
 } from "@opendsp/ebxml";
-import { sql, type Compilable, type Insertable, type Transaction } from "kysely";
+import { sql, type Compilable, type Insertable, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import { dtmKey } from "./dtm-key.js";
 import type {
   AssociationTable,
@@ -130,7 +130,7 @@ export async function insertRows(tx: Transaction<RegistryDatabase>, rows: Submis
 }
 
 /** The inserts of `rows`, one per table that has rows, parents first. */
-export function rowInserts(tx: Transaction<RegistryDatabase>, rows: SubmissionRows): Compilable[] {
+export function rowInserts(tx: Kysely<RegistryDatabase>, rows: SubmissionRows): Compilable[] {
   const out: Compilable[] = [];
   if (rows.submissionSets.length) out.push(tx.insertInto("submission_set").values(rows.submissionSets));
   if (rows.submissionSetAuthors.length) out.push(tx.insertInto("submission_set_author").values(rows.submissionSetAuthors));
@@ -150,14 +150,17 @@ export function rowInserts(tx: Transaction<RegistryDatabase>, rows: SubmissionRo
  * keeps a registration short.
  */
 export async function runAsOneStatement(tx: Transaction<RegistryDatabase>, statements: readonly Compilable[]): Promise<void> {
+  const statement = asOneStatement(statements);
+  if (statement) await statement.execute(tx);
+}
+
+/** The statements as one (see runAsOneStatement); undefined when there are none. */
+export function asOneStatement(statements: readonly Compilable[]): RawBuilder<unknown> | undefined {
   const last = statements[statements.length - 1];
-  if (!last) return;
-  if (statements.length === 1) {
-    await sql`${last}`.execute(tx);
-    return;
-  }
+  if (!last) return undefined;
+  if (statements.length === 1) return sql`${last}`;
   const ctes = statements.slice(0, -1).map((q, i) => sql`${sql.id(`w${i}`)} AS (${q})`);
-  await sql`WITH ${sql.join(ctes)} ${last}`.execute(tx);
+  return sql`WITH ${sql.join(ctes)} ${last}`;
 }
 
 /** The LeafClass XML of a view, rendered once here; the status is spliced in when a query answers with it. */

@@ -1,8 +1,9 @@
 import {
   ASSOCIATION_TYPE,
   OBJECT_STATUS,
+  Problems,
+  hasErrors,
   type Association,
-  type Problems,
   type XdsMetadata,
 } from "@opendsp/ebxml";
 import type { Transaction } from "kysely";
@@ -13,6 +14,7 @@ import {
   findRegisteredObjects,
   lookUpRegistration,
   type RegisteredObject,
+  type RegistrationLookup,
   type UniqueIdUses,
 } from "../../storage/registry-lookup.repository.js";
 import type { SubmissionToStore } from "../../storage/submission.repository.js";
@@ -35,6 +37,37 @@ const DOCUMENT_RELATIONSHIPS = new Set<string>([
   ASSOCIATION_TYPE.signs,
 ]);
 
+/** The ids a registration's checks look up. */
+export interface RegistrationIds {
+  readonly patientId: string;
+  readonly documentUniqueIds: readonly string[];
+  readonly packageUniqueIds: readonly string[];
+  /** entryUUIDs the sender chose: they may collide with registered objects (the ones assigned now cannot). */
+  readonly own: readonly string[];
+  /** Objects the associations refer to that are not in the submission. */
+  readonly referenced: readonly string[];
+}
+
+/** What the checks know of the registry's state. */
+export interface RegistryStateForRegistration {
+  readonly lookup: RegistrationLookup;
+  readonly found: ReadonlyMap<string, RegisteredObject>;
+  readonly foldersOf: (documentUuid: string) => Promise<string[]>;
+}
+
+export function registrationIds(md: XdsMetadata, newlyAssigned: ReadonlySet<string>): RegistrationIds {
+  const ss = md.submissionSets[0];
+  if (!ss) throw new Error("a registration needs a validated submission with one SubmissionSet");
+  const inMessage = new Set([...md.submissionSets, ...md.documentEntries, ...md.folders, ...md.associations].map((o) => o.entryUuid));
+  return {
+    patientId: ss.patientId ?? "",
+    documentUniqueIds: md.documentEntries.flatMap((d) => (d.uniqueId ? [d.uniqueId] : [])),
+    packageUniqueIds: [...md.submissionSets, ...md.folders].flatMap((p) => (p.uniqueId ? [p.uniqueId] : [])),
+    own: [...inMessage].filter((id) => !newlyAssigned.has(id)),
+    referenced: md.associations.flatMap((a) => [a.sourceUuid, a.targetUuid]).filter((id) => !inMessage.has(id)),
+  };
+}
+
 /**
  * The checks of ITI TF-2b 3.42.4.1.3 that need the registry's state, run inside the registration transaction:
  * known patient, uniqueIds not taken, references that resolve to objects of the same patient, replaced documents
@@ -47,18 +80,54 @@ export async function planRegistration(
   lastUpdateTime: string,
   newlyAssigned: ReadonlySet<string>,
 ): Promise<RegistrationPlan> {
+  const ids = registrationIds(md, newlyAssigned);
+  // ITI TF-2b 3.42.4.1.3.5: the patient must be known to the registry through the identity feed. The share lock
+  // makes a merge of this patient wait until the registration is committed (or the other way round). One round trip
+  // for the patient, the uniqueId locks and the uniqueIds' registered uses.
+  const lookup = await lookUpRegistration(tx, ids.patientId, ids.documentUniqueIds, ids.packageUniqueIds);
+  // Own ids and the registered objects the associations refer to, in one round trip.
+  const found = await findRegisteredObjects(tx, [...ids.own, ...ids.referenced]);
+  const foldersOf = (documentUuid: string): Promise<string[]> => findFoldersOfDocument(tx, documentUuid, ASSOCIATION_TYPE.hasMember);
+  return evaluateRegistration(md, ids, { lookup, found, foldersOf }, problems, lastUpdateTime);
+}
+
+/** The registry's state in which nothing refuses a submission that refers to no registered object. */
+const CLEAR_STATE: RegistryStateForRegistration = {
+  lookup: { patient: { status: "active", mergedInto: null }, uses: { documents: [], packages: new Set() } },
+  found: new Map(),
+  foldersOf: () => Promise.resolve([]),
+};
+
+/**
+ * The plan of a submission that refers to no registered object, on the assumption that the registry's state
+ * refuses none of it (active patient, uniqueIds and entryUUIDs free): register_if_clear checks that assumption and
+ * writes in one round trip. Undefined when the submission refers to registered objects or is refused by itself.
+ */
+export async function planAssumingClearState(
+  md: XdsMetadata,
+  lastUpdateTime: string,
+  newlyAssigned: ReadonlySet<string>,
+): Promise<{ plan: RegistrationPlan; ids: RegistrationIds } | undefined> {
+  const ids = registrationIds(md, newlyAssigned);
+  if (ids.referenced.length > 0) return undefined;
+  const problems = new Problems("XDSRegistryMetadataError");
+  const plan = await evaluateRegistration(md, ids, CLEAR_STATE, problems, lastUpdateTime);
+  return hasErrors(problems.list) ? undefined : { plan, ids };
+}
+
+async function evaluateRegistration(
+  md: XdsMetadata,
+  ids: RegistrationIds,
+  state: RegistryStateForRegistration,
+  problems: Problems,
+  lastUpdateTime: string,
+): Promise<RegistrationPlan> {
   const ss = md.submissionSets[0];
-  if (!ss) throw new Error("planRegistration needs a validated submission with one SubmissionSet");
-  const patientId = ss.patientId ?? "";
+  if (!ss) throw new Error("a registration needs a validated submission with one SubmissionSet");
+  const { patientId, own, referenced } = ids;
+  const { lookup, found } = state;
   const where = (o: { entryUuid: string; uniqueId?: string | undefined }): string =>
     o.uniqueId ? `${o.entryUuid} (${o.uniqueId})` : o.entryUuid;
-
-  // ITI TF-2b 3.42.4.1.3.5: the patient must be known to the registry through the identity feed. The share lock
-  // makes a merge of this patient wait until the registration is committed (or the other way round).
-  const docIds = md.documentEntries.flatMap((d) => (d.uniqueId ? [d.uniqueId] : []));
-  const packageIds = [...md.submissionSets, ...md.folders].flatMap((p) => (p.uniqueId ? [p.uniqueId] : []));
-  // One round trip for the patient, the uniqueId locks and the uniqueIds' registered uses.
-  const lookup = await lookUpRegistration(tx, patientId, docIds, packageIds);
   const patient = lookup.patient;
   if (!patient) {
     problems.error(where(ss), `patient ${patientId} is not known to the registry (no identity feed received for it)`, "XDSUnknownPatientId");
@@ -69,11 +138,6 @@ export async function planRegistration(
   if (lookup.patient) checkUniqueIds(md, lookup.uses, problems, where);
 
   const inMessage = new Set([...md.submissionSets, ...md.documentEntries, ...md.folders, ...md.associations].map((o) => o.entryUuid));
-  // Only ids the sender chose can collide with registered objects; the ones assigned just now are new. Both those
-  // and the registered objects the associations refer to are looked up in one round trip.
-  const own = [...inMessage].filter((id) => !newlyAssigned.has(id));
-  const referenced = md.associations.flatMap((a) => [a.sourceUuid, a.targetUuid]).filter((id) => !inMessage.has(id));
-  const found = await findRegisteredObjects(tx, [...own, ...referenced]);
   for (const id of own) {
     const o = found.get(id);
     if (o) problems.error(o.entryUuid, `entryUUID ${o.entryUuid} is already used by a registered ${o.kind}`);
@@ -121,7 +185,7 @@ export async function planRegistration(
       } else {
         deprecate.push(target.entryUuid);
         // ITI TF-3 4.2.2.2.1: the replacement joins the folders the original belonged to.
-        for (const folder of await findFoldersOfDocument(tx, target.entryUuid, ASSOCIATION_TYPE.hasMember)) {
+        for (const folder of await state.foldersOf(target.entryUuid)) {
           touch.add(folder);
           extraAssociations.push(hasMember(folder, a.sourceUuid));
         }

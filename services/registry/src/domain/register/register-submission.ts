@@ -9,15 +9,19 @@ import {
   type RegistryResponse,
   type SubmitObjectsRequest,
   type XdsError,
+  type XdsMetadata,
 } from "@opendsp/ebxml";
 import { appendAuditRecord, auditRecordInsert, type Logger } from "@opendsp/platform";
 import { failureOf, type RegistryAuditor } from "../../audit/registry-audit-record.js";
 import { dtmKey } from "../../storage/dtm-key.js";
-import { documentStatusUpdate, folderTouchUpdate } from "../../storage/registry-lookup.repository.js";
-import { addSubmissionRows, emptyRows, rowInserts, runAsOneStatement } from "../../storage/submission.repository.js";
+import type { Compilable, Kysely } from "kysely";
+import { inlineStatement } from "../../storage/inline-statement.js";
+import type { RegistryDatabase } from "../../storage/registry-database.js";
+import { documentStatusUpdate, folderTouchUpdate, registerIfClear } from "../../storage/registry-lookup.repository.js";
+import { addSubmissionRows, asOneStatement, emptyRows, rowInserts, runAsOneStatement } from "../../storage/submission.repository.js";
 import type { RegistryDeps } from "../../registry-deps.js";
 import { assignEntryUuids } from "./assign-entry-uuids.js";
-import { planRegistration } from "./plan-registration.js";
+import { planAssumingClearState, planRegistration, type RegistrationPlan } from "./plan-registration.js";
 import { dtmNow } from "./registration-time.js";
 
 /** Thrown inside the transaction to roll it back when the registry's state refuses the submission. */
@@ -51,32 +55,20 @@ export async function registerSubmission(
   const newlyAssigned = new Set(assigned.values());
   const now = dtmNow();
   try {
-    const response = await deps.db.transaction().execute(async (tx) => {
-      const plan = await planRegistration(tx, withUuids, problems, now, newlyAssigned);
-      if (hasErrors(problems.list)) throw new Refused();
-      const rows = emptyRows();
-      addSubmissionRows(rows, plan.store);
-      // ITI TF-2b 3.42.5.1.2: the registry records the patient and the submission set; the entries are added for the access history.
-      const audit = auditRecordInsert(
-        tx,
-        auditor.record({
-          transaction: "ITI-42",
-          outcome: "success",
-          patientIds: [patientId],
-          submissionSetUniqueId: plan.store.submissionSet.uniqueId,
-          documents: plan.store.documentEntries.flatMap((d) => (d.uniqueId === undefined ? [] : [{ uniqueId: d.uniqueId }])),
-        }),
-      );
-      // Rows, deprecations, folder updates and the audit row travel as one statement (one round trip).
-      await runAsOneStatement(tx, [
-        ...rowInserts(tx, rows),
-        ...(plan.deprecate.length ? [documentStatusUpdate(tx, plan.deprecate, OBJECT_STATUS.deprecated)] : []),
-        ...(plan.touchFolders.length ? [folderTouchUpdate(tx, plan.touchFolders, now, dtmKey(now) ?? now)] : []),
-        audit,
-      ]);
-      log.debug({ documents: plan.store.documentEntries.length, folders: plan.store.folders.length, deprecated: plan.deprecate.length }, "ITI-42 registered");
-      return registryResponseOf(problems.list);
-    });
+    const response = (await registerAtOnce(deps, withUuids, newlyAssigned, now, auditor, log))
+      ? registryResponseOf(problems.list)
+      : await deps.db.transaction().execute(async (tx) => {
+          const plan = await planRegistration(tx, withUuids, problems, now, newlyAssigned);
+          if (hasErrors(problems.list)) throw new Refused();
+          // Rows, deprecations, folder updates and the audit row travel as one statement (one round trip).
+          await runAsOneStatement(tx, [
+            ...registrationWrites(tx, plan, auditor),
+            ...(plan.deprecate.length ? [documentStatusUpdate(tx, plan.deprecate, OBJECT_STATUS.deprecated)] : []),
+            ...(plan.touchFolders.length ? [folderTouchUpdate(tx, plan.touchFolders, now, dtmKey(now) ?? now)] : []),
+          ]);
+          log.debug({ documents: plan.store.documentEntries.length, folders: plan.store.folders.length, deprecated: plan.deprecate.length }, "ITI-42 registered");
+          return registryResponseOf(problems.list);
+        });
     await announceRegistration(deps, withUuids.submissionSets[0]?.entryUuid, log);
     return response;
   } catch (err) {
@@ -90,6 +82,57 @@ export async function registerSubmission(
     problems.error("", "the registry could not store the submission; nothing was registered", "XDSRegistryError");
     return refuseRegistration(deps, problems.list, patientId, auditor, log);
   }
+}
+
+/**
+ * Most submissions refer to no registered object: then only the patient, the uniqueIds and the sender's entryUUIDs
+ * can refuse them, and register_if_clear checks those and writes in one round trip instead of four (BEGIN, lookups,
+ * writes, COMMIT). False when the submission needs the full registration: it refers to registered objects, is
+ * refused by itself, or the registry's state refuses it (nothing was written; the full registration names why).
+ */
+async function registerAtOnce(
+  deps: RegistryDeps,
+  md: XdsMetadata,
+  newlyAssigned: ReadonlySet<string>,
+  now: string,
+  auditor: RegistryAuditor,
+  log: Logger,
+): Promise<boolean> {
+  const planned = await planAssumingClearState(md, now, newlyAssigned);
+  if (!planned) return false;
+  const { plan, ids } = planned;
+  const statement = asOneStatement(registrationWrites(deps.db, plan, auditor));
+  if (!statement) return false;
+  const registered = await registerIfClear(
+    deps.db,
+    {
+      patientId: ids.patientId,
+      documents: plan.store.documentEntries.flatMap((d) => (d.uniqueId === undefined ? [] : [{ uniqueId: d.uniqueId, hash: d.hash }])),
+      packageUniqueIds: ids.packageUniqueIds,
+      ownEntryUuids: ids.own,
+    },
+    inlineStatement(statement.compile(deps.db)),
+  );
+  if (registered) log.debug({ documents: plan.store.documentEntries.length, folders: plan.store.folders.length }, "ITI-42 registered");
+  return registered;
+}
+
+/** The rows of a planned registration and its audit row, parents first. */
+function registrationWrites(db: Kysely<RegistryDatabase>, plan: RegistrationPlan, auditor: RegistryAuditor): Compilable[] {
+  const rows = emptyRows();
+  addSubmissionRows(rows, plan.store);
+  // ITI TF-2b 3.42.5.1.2: the registry records the patient and the submission set; the entries are added for the access history.
+  const audit = auditRecordInsert(
+    db,
+    auditor.record({
+      transaction: "ITI-42",
+      outcome: "success",
+      patientIds: [plan.store.submissionSet.patientId],
+      submissionSetUniqueId: plan.store.submissionSet.uniqueId,
+      documents: plan.store.documentEntries.flatMap((d) => (d.uniqueId === undefined ? [] : [{ uniqueId: d.uniqueId }])),
+    }),
+  );
+  return [...rowInserts(db, rows), audit];
 }
 
 /** Answers Failure with every error and records the refusal (its own audit row, nothing else written). */

@@ -1,0 +1,130 @@
+import { ASSOCIATION_TYPE, OBJECT_STATUS, type DocumentEntry } from "@opendsp/ebxml";
+import { dischargeLetterEntry, freshOid, submissionSetFor } from "@opendsp/testing";
+import { sql, type Kysely } from "kysely";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATABASE_KINDS, startRegistry, type RegistryUnderTest } from "../testing/registry-harness.js";
+import { inlineStatement } from "./inline-statement.js";
+import { upsertPatient } from "./patient.repository.js";
+import type { RegistryDatabase } from "./registry-database.js";
+import { registerIfClear } from "./registry-lookup.repository.js";
+import { addSubmissionRows, asOneStatement, emptyRows, rowInserts } from "./submission.repository.js";
+
+let counter = 0;
+const newPatient = (): string => `RIC${Date.now()}${++counter}^^^&1.3.6.1.4.1.21367.13.20.1000&ISO`;
+const uuid = (): string => `urn:uuid:${randomUUID()}`;
+const approved = { availabilityStatus: OBJECT_STATUS.approved };
+
+/** A one-document submission with registry UUIDs, as register_if_clear receives it (statement values inlined). */
+function submission(db: Kysely<RegistryDatabase>, patientId: string, overrides: { entry?: Partial<DocumentEntry>; submissionSetUniqueId?: string } = {}) {
+  const entry = { ...dischargeLetterEntry(patientId, overrides.entry), entryUuid: uuid(), ...approved };
+  const set = { ...submissionSetFor(patientId, overrides.submissionSetUniqueId ? { uniqueId: overrides.submissionSetUniqueId } : {}), entryUuid: uuid(), ...approved };
+  const member = { entryUuid: uuid(), associationType: ASSOCIATION_TYPE.hasMember, sourceUuid: set.entryUuid, targetUuid: entry.entryUuid, submissionSetStatus: "Original", extraSlots: [], ...approved };
+  const rows = emptyRows();
+  addSubmissionRows(rows, { submissionSet: set, documentEntries: [entry], folders: [], associations: [member] });
+  const statement = asOneStatement(rowInserts(db, rows));
+  if (!statement) throw new Error("no rows");
+  return {
+    entry,
+    set,
+    statement: inlineStatement(statement.compile(db)),
+    clear: (own: readonly string[] = []) => ({
+      patientId,
+      documents: [{ uniqueId: entry.uniqueId ?? "", hash: entry.hash }],
+      packageUniqueIds: [set.uniqueId ?? ""],
+      ownEntryUuids: own,
+    }),
+  };
+}
+
+describe.each(DATABASE_KINDS)("register_if_clear, the one-round-trip ITI-42 registration, on %s", (kind) => {
+  let registry: RegistryUnderTest;
+  const setsWithUniqueId = async (uniqueId: string | undefined): Promise<number> =>
+    (await registry.db.selectFrom("submission_set").select("entry_uuid").where("unique_id", "=", uniqueId ?? "").execute()).length;
+
+  beforeAll(async () => {
+    registry = await startRegistry(kind);
+  });
+  afterAll(async () => {
+    await registry.close();
+  });
+
+  it("writes a submission that nothing in the registry refuses", async () => {
+    const patient = newPatient();
+    await upsertPatient(registry.db, patient);
+    const s = submission(registry.db, patient);
+    expect(await registerIfClear(registry.db, s.clear(), s.statement)).toBe(true);
+    expect(await setsWithUniqueId(s.set.uniqueId)).toBe(1);
+    const stored = await registry.db.selectFrom("document_entry").select(["patient_id", "status"]).where("entry_uuid", "=", s.entry.entryUuid).executeTakeFirst();
+    expect(stored).toEqual({ patient_id: patient, status: OBJECT_STATUS.approved });
+  });
+
+  it("writes nothing for an unknown patient or a merged one (ITI TF-2b 3.42.4.1.3.5)", async () => {
+    const unknown = submission(registry.db, newPatient());
+    expect(await registerIfClear(registry.db, unknown.clear(), unknown.statement)).toBe(false);
+    expect(await setsWithUniqueId(unknown.set.uniqueId)).toBe(0);
+
+    const [merged, surviving] = [newPatient(), newPatient()];
+    await upsertPatient(registry.db, merged);
+    await upsertPatient(registry.db, surviving);
+    await registry.db.updateTable("patient").set({ status: "merged", merged_into: surviving }).where("patient_id", "=", merged).execute();
+    const s = submission(registry.db, merged);
+    expect(await registerIfClear(registry.db, s.clear(), s.statement)).toBe(false);
+    expect(await setsWithUniqueId(s.set.uniqueId)).toBe(0);
+  });
+
+  it("writes nothing when the submission set's uniqueId is taken (ITI TF-2b 3.42.4.1.3.3)", async () => {
+    const patient = newPatient();
+    await upsertPatient(registry.db, patient);
+    const first = submission(registry.db, patient);
+    expect(await registerIfClear(registry.db, first.clear(), first.statement)).toBe(true);
+    const second = submission(registry.db, patient, { submissionSetUniqueId: first.set.uniqueId });
+    expect(await registerIfClear(registry.db, second.clear(), second.statement)).toBe(false);
+    expect(await setsWithUniqueId(first.set.uniqueId)).toBe(1);
+  });
+
+  it("writes nothing for a document uniqueId registered with another hash, and writes one registered with the same hash", async () => {
+    const patient = newPatient();
+    await upsertPatient(registry.db, patient);
+    const first = submission(registry.db, patient);
+    expect(await registerIfClear(registry.db, first.clear(), first.statement)).toBe(true);
+
+    const otherHash = submission(registry.db, patient, { entry: { uniqueId: first.entry.uniqueId, hash: "0".repeat(40) } });
+    expect(await registerIfClear(registry.db, otherHash.clear(), otherHash.statement)).toBe(false);
+    expect(await setsWithUniqueId(otherHash.set.uniqueId)).toBe(0);
+
+    // The hash compared in lower case, as the registry stores it.
+    const sameHash = submission(registry.db, patient, { entry: { uniqueId: first.entry.uniqueId, hash: first.entry.hash?.toUpperCase() } });
+    expect(await registerIfClear(registry.db, sameHash.clear(), sameHash.statement)).toBe(true);
+    expect(await setsWithUniqueId(sameHash.set.uniqueId)).toBe(1);
+  });
+
+  it("writes nothing when an entryUUID the sender chose is already registered", async () => {
+    const patient = newPatient();
+    await upsertPatient(registry.db, patient);
+    const first = submission(registry.db, patient);
+    expect(await registerIfClear(registry.db, first.clear(), first.statement)).toBe(true);
+    const second = submission(registry.db, patient);
+    expect(await registerIfClear(registry.db, second.clear([second.set.entryUuid, first.entry.entryUuid]), second.statement)).toBe(false);
+    expect(await setsWithUniqueId(second.set.uniqueId)).toBe(0);
+  });
+
+  it("stores quotes, backslashes and placeholder-like text exactly, whatever the session's standard_conforming_strings", async () => {
+    const patient = newPatient();
+    await upsertPatient(registry.db, patient);
+    const title = `L'hôpital \\ "C:\\temp\\n" $1 $2 ''; --`;
+    const s = submission(registry.db, patient, { entry: { title: { value: title, lang: "fr-LU" }, uniqueId: freshOid() } });
+    const registered = await registry.db.connection().execute(async (one) => {
+      await sql`SET standard_conforming_strings = off`.execute(one);
+      try {
+        return await registerIfClear(one, s.clear(), s.statement);
+      } finally {
+        await sql`RESET standard_conforming_strings`.execute(one);
+      }
+    });
+    expect(registered).toBe(true);
+    const row = await registry.db.selectFrom("document_entry").select(["metadata", "leaf_xml"]).where("entry_uuid", "=", s.entry.entryUuid).executeTakeFirstOrThrow();
+    expect((row.metadata as { title: { value: string } }).title.value).toBe(title);
+    expect(row.leaf_xml).toContain(`L'hôpital \\ &quot;C:\\temp\\n&quot; $1 $2 ''; --`);
+  });
+});

@@ -78,7 +78,7 @@ describe.each(DATABASE_KINDS)("register_if_clear, the one-round-trip ITI-42 regi
     await upsertPatient(registry.db, patient);
     const first = submission(registry.db, patient);
     expect(await registerIfClear(registry.db, first.clear(), first.statement)).toBe(true);
-    const second = submission(registry.db, patient, { submissionSetUniqueId: first.set.uniqueId });
+    const second = submission(registry.db, patient, { submissionSetUniqueId: first.set.uniqueId ?? "" });
     expect(await registerIfClear(registry.db, second.clear(), second.statement)).toBe(false);
     expect(await setsWithUniqueId(first.set.uniqueId)).toBe(1);
   });
@@ -89,12 +89,12 @@ describe.each(DATABASE_KINDS)("register_if_clear, the one-round-trip ITI-42 regi
     const first = submission(registry.db, patient);
     expect(await registerIfClear(registry.db, first.clear(), first.statement)).toBe(true);
 
-    const otherHash = submission(registry.db, patient, { entry: { uniqueId: first.entry.uniqueId, hash: "0".repeat(40) } });
+    const otherHash = submission(registry.db, patient, { entry: { uniqueId: first.entry.uniqueId ?? "", hash: "0".repeat(40) } });
     expect(await registerIfClear(registry.db, otherHash.clear(), otherHash.statement)).toBe(false);
     expect(await setsWithUniqueId(otherHash.set.uniqueId)).toBe(0);
 
     // The hash compared in lower case, as the registry stores it.
-    const sameHash = submission(registry.db, patient, { entry: { uniqueId: first.entry.uniqueId, hash: first.entry.hash?.toUpperCase() } });
+    const sameHash = submission(registry.db, patient, { entry: { uniqueId: first.entry.uniqueId ?? "", hash: (first.entry.hash ?? "").toUpperCase() } });
     expect(await registerIfClear(registry.db, sameHash.clear(), sameHash.statement)).toBe(true);
     expect(await setsWithUniqueId(sameHash.set.uniqueId)).toBe(1);
   });

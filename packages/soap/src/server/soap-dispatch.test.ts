@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildSoapRequest, serializeSoapEnvelope } from "../envelope/build-envelope.js";
 import { parseSoapFault } from "../envelope/soap-fault.js";
 import { SoapError } from "../soap-error.js";
-import { SECURITY_VERIFIED_HEADER, dispatchSoapRequest, type SoapHttpHeaders, type SoapOperation } from "./soap-dispatch.js";
+import { SECURITY_VERIFIED_HEADER, dispatchSoapRequest, type SoapHttpHeaders, type SoapOperation, type SoapReply } from "./soap-dispatch.js";
 
 const ACTION = "urn:example:Echo";
 const CONTENT_TYPE = `application/soap+xml; charset=UTF-8; action="${ACTION}"`;
@@ -69,5 +69,43 @@ describe("dispatchSoapRequest and a mandatory wsse:Security header", () => {
   it("is understood when the gateway says it verified it", async () => {
     const answered = await dispatchSoapRequest(operations, bytesOf(withSecurity()), CONTENT_TYPE, {}, { [SECURITY_VERIFIED_HEADER]: "wsse:Security" });
     expect(answered.status).toBe(200);
+  });
+});
+
+describe("dispatchSoapRequest and work the answer waits for (beforeSending)", () => {
+  const answerBody = (answered: { body: unknown }): string => {
+    if (typeof answered.body !== "string" && !Buffer.isBuffer(answered.body)) throw new Error("a simple SOAP answer is sent in one piece");
+    return answered.body.toString();
+  };
+  const operationWith = (beforeSending: () => Promise<SoapReply | undefined>): SoapOperation => ({
+    responseAction: `${ACTION}Response`,
+    handle: () => Promise.resolve({ body: element(NS.query, "AdhocQueryResponse", { status: "first" }), beforeSending: beforeSending() }),
+  });
+
+  it("answers only once the work is done, with the first reply when the work resolves to nothing", async () => {
+    let done = false;
+    const operation = operationWith(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      done = true;
+      return undefined;
+    });
+    const answered = await dispatchSoapRequest(new Map([[ACTION, operation]]), bytesOf(request().text), CONTENT_TYPE);
+    expect(done).toBe(true);
+    expect(answered.status).toBe(200);
+    expect(answerBody(answered)).toContain(`status="first"`);
+  });
+
+  it("sends the reply the work resolves to instead of the first one", async () => {
+    const operation = operationWith(() => Promise.resolve({ body: element(NS.query, "AdhocQueryResponse", { status: "instead" }) }));
+    const answered = await dispatchSoapRequest(new Map([[ACTION, operation]]), bytesOf(request().text), CONTENT_TYPE);
+    expect(answerBody(answered)).toContain(`status="instead"`);
+    expect(answerBody(answered)).not.toContain(`status="first"`);
+  });
+
+  it("answers a Receiver fault, not the first reply, when the work rejects", async () => {
+    const operation = operationWith(() => Promise.reject(new Error("the row could not be written")));
+    const answered = await dispatchSoapRequest(new Map([[ACTION, operation]]), bytesOf(request().text), CONTENT_TYPE);
+    expect(answered.status).toBe(500);
+    expect(parseSoapFault(answerBody(answered))).toMatchObject({ code: "Receiver" });
   });
 });

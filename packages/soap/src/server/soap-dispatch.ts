@@ -37,6 +37,13 @@ export interface SoapRequest {
 export interface SoapReply {
   readonly body: XmlElement;
   readonly attachments?: readonly MtomAttachmentSource[];
+  /**
+   * Work the answer must wait for, such as the commit of a read's audit row (ITI TF-2a 3.18.5.1.2: recorded before
+   * the answer leaves), done while the answer is encoded rather than before. A reply it resolves to is sent instead
+   * (the operation's own failure answer when the work failed). It should not reject; if it does, the answer is a
+   * Receiver Fault.
+   */
+  readonly beforeSending?: Promise<SoapReply | undefined>;
 }
 
 /** One transaction of an endpoint, chosen by its WS-Addressing request action. */
@@ -81,11 +88,14 @@ export async function dispatchSoapRequest(
     action = requireAddressing(envelope.addressing, { expectedActions: [...operations.keys()] });
     const operation = operations.get(action);
     if (!operation) throw new Error(`no operation for ${action}`);
-    const reply = await operation.handle({ envelope, http, httpHeaders });
+    const handled = await operation.handle({ envelope, http, httpHeaders });
+    // Handled at once so that a rejection met while the request is drained is not an unhandled one.
+    handled.beforeSending?.catch(() => undefined);
     await http.drain();
-    const answer = buildSoapResponse({ request: envelope.addressing, action: operation.responseAction, body: reply.body });
-    if (http.format === "mtom" || (reply.attachments?.length ?? 0) > 0) {
-      const root = serializeSoapEnvelope(answer);
+    const answerOf = (reply: SoapReply) => buildSoapResponse({ request: envelope.addressing, action: operation.responseAction, body: reply.body });
+    if (http.format === "mtom" || (handled.attachments?.length ?? 0) > 0) {
+      const reply = (await handled.beforeSending) ?? handled;
+      const root = serializeSoapEnvelope(answerOf(reply));
       const mtom = buildMtomMessage({ root, action: operation.responseAction, attachments: reply.attachments ?? [] });
       return {
         status: 200,
@@ -95,7 +105,11 @@ export async function dispatchSoapRequest(
         action,
       };
     }
-    const body = serializeSoapEnvelopeUtf8(answer);
+    if (handled.beforeSending) await new Promise((resolve) => setImmediate(resolve));
+    let body = serializeSoapEnvelopeUtf8(answerOf(handled));
+    const instead = await handled.beforeSending;
+    if (instead?.attachments?.length) throw new Error("a reply with attachments replaced a simple SOAP answer");
+    if (instead) body = serializeSoapEnvelopeUtf8(answerOf(instead));
     return { status: 200, contentType: `application/soap+xml; charset=UTF-8; action="${operation.responseAction}"`, body, action };
   } catch (err) {
     // The rest of the request is discarded so the connection can carry the fault back.

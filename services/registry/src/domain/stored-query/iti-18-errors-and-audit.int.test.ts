@@ -11,6 +11,7 @@ import {
   type Slot,
 } from "@opendsp/ebxml";
 import { dischargeLetterEntry, registerRequestElement, submissionSetFor } from "@opendsp/testing";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertPatient } from "../../storage/patient.repository.js";
 import { auditRecordsIn } from "../../testing/audit-records.js";
@@ -182,6 +183,29 @@ describe.each(DATABASE_KINDS)("ITI-18 errors and audit (%s)", (kind) => {
     const mixed = await auditOf(() => storedQuery(registry.app, STORED_QUERY.getDocuments, [slot("$XDSDocumentEntryEntryUUID", listOf(aliceDocs[0] ?? "", bobDocs[0] ?? ""))]));
     expect(mixed.map((r) => [r.outcome, r.patientIds, r.failure?.code])).toEqual([["serious-failure", [], "XDSResultNotSinglePatient"]]);
     expect(found[0]?.messageId).toMatch(/^urn:uuid:/);
+  });
+
+  it("no answer leaves before its audit row (ITI TF-2a 3.18.5.1.2): when the row cannot be written, the query answers XDSRegistryError", async () => {
+    const carol = newPatient();
+    await registerDocuments(registry, carol, 1);
+    // The outbox refuses every row that names carol, the rows of her refused queries too.
+    const marker = carol.replaceAll("'", "''");
+    await sql.raw(`CREATE FUNCTION refuse_carol_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit row refused'; END $$`).execute(registry.db);
+    await sql
+      .raw(`CREATE TRIGGER refuse_carol_audit BEFORE INSERT ON audit_outbox FOR EACH ROW WHEN (position('${marker}' in NEW.record::text) > 0) EXECUTE FUNCTION refuse_carol_audit()`)
+      .execute(registry.db);
+    try {
+      for (const returnType of [RETURN_TYPE.leafClass, RETURN_TYPE.objectRef]) {
+        expectFailure(await storedQuery(registry.app, STORED_QUERY.findDocuments, findDocuments(carol), returnType), ["XDSRegistryError"]);
+      }
+      // A composite query (one REPEATABLE READ transaction) as well.
+      const all = [slot("$patientId", quoted(carol)), slot("$XDSDocumentEntryStatus", APPROVED), slot("$XDSSubmissionSetStatus", APPROVED), slot("$XDSFolderStatus", APPROVED)];
+      expectFailure(await storedQuery(registry.app, STORED_QUERY.getAll, all), ["XDSRegistryError"]);
+    } finally {
+      await sql.raw(`DROP TRIGGER refuse_carol_audit ON audit_outbox`).execute(registry.db);
+      await sql.raw(`DROP FUNCTION refuse_carol_audit()`).execute(registry.db);
+    }
+    expect(countsOf(await storedQuery(registry.app, STORED_QUERY.findDocuments, findDocuments(carol)))).toEqual(counts({ documentEntries: 1 }));
   });
 });
 

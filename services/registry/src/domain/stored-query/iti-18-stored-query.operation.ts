@@ -20,15 +20,21 @@ export function createStoredQueryOperation(deps: RegistryDeps, log?: Logger): So
       const { envelope, httpHeaders } = request;
       const auditor = registryAuditor(deps.config, soapAuditContext(request, REGISTRY_SOAP_PATH, log, "REG_AUDIT_HEADER_INVALID"));
       const requestBase64 = requestBase64Of(envelope.body);
+      let stored: Promise<unknown> | undefined;
       try {
         const access = await accessOf(deps, httpHeaders, envelope.body, auditor, requestBase64, log);
         const parsed = parseAdhocQueryRequest(envelope.body, { metadataError: "XDSRegistryError" });
-        const response = parsed.ok
+        const answer = parsed.ok
           ? await runStoredQuery(deps, parsed.value, access, auditor, requestBase64, log)
-          : await refuseQuery(deps, parsed.errors, { queryId: queryIdOf(envelope.body), returnType: "" }, auditor, requestBase64, log);
-        return { body: writeAdhocQueryResponse(response) };
+          : { response: await refuseQuery(deps, parsed.errors, { queryId: queryIdOf(envelope.body), returnType: "" }, auditor, requestBase64, log) };
+        const body = writeAdhocQueryResponse(answer.response);
+        if (!answer.stored) return { body };
+        stored = answer.stored;
+        return { body, beforeSending: answer.stored.then((instead) => (instead ? { body: writeAdhocQueryResponse(instead) } : undefined)) };
       } finally {
-        deps.auditWritten();
+        // The relay is told once the row is committed (it never rejects).
+        if (stored) void stored.then(() => deps.auditWritten());
+        else deps.auditWritten();
       }
     },
   };

@@ -25,6 +25,16 @@ export interface QueryAudit {
 }
 
 /**
+ * The answer to a query. `stored`, when set, is the commit of the query's audit row, still under way: the answer
+ * must not leave before it resolves, to undefined, or to the failure answer to send instead (the row could not be
+ * written). It never rejects.
+ */
+export interface StoredQueryAnswer {
+  readonly response: OutgoingAdhocQueryResponse;
+  readonly stored?: Promise<OutgoingAdhocQueryResponse | undefined>;
+}
+
+/**
  * ITI-18 Registry Stored Query: finds the stored query, reads its parameters, runs it and builds the answer from
  * one snapshot of the registry (one statement, or one REPEATABLE READ transaction for composite queries), the
  * audit row written before the answer leaves. Refusals get their own audit row; every outcome is audited.
@@ -37,20 +47,20 @@ export async function runStoredQuery(
   auditor: RegistryAuditor,
   requestBase64: string | undefined,
   log?: Logger,
-): Promise<OutgoingAdhocQueryResponse> {
+): Promise<StoredQueryAnswer> {
   const queryId = request.query.id;
   const returnType = request.returnType;
   const definition = STORED_QUERIES.get(queryId);
   if (!definition) {
-    return refuseQuery(deps, [xdsError("XDSUnknownStoredQuery", `${queryId} is not a stored query of this registry`, queryId)], { queryId, returnType }, auditor, requestBase64, log);
+    return { response: await refuseQuery(deps, [xdsError("XDSUnknownStoredQuery", `${queryId} is not a stored query of this registry`, queryId)], { queryId, returnType }, auditor, requestBase64, log) };
   }
   if (returnType !== RETURN_TYPE.leafClass && returnType !== RETURN_TYPE.objectRef) {
     const error = xdsError("XDSRegistryError", `returnType ${returnType} is not supported: LeafClass or ObjectRef`, "ResponseOption");
-    return refuseQuery(deps, [error], { queryId, returnType }, auditor, requestBase64, log);
+    return { response: await refuseQuery(deps, [error], { queryId, returnType }, auditor, requestBase64, log) };
   }
   const read = readQueryParameters(request.query.slots, definition.params, definition.exactlyOne);
   const namedPatient = definition.patientParam && read.ok ? read.params.text(definition.patientParam) : undefined;
-  if (!read.ok) return refuseQuery(deps, read.errors, { queryId, returnType }, auditor, requestBase64, log);
+  if (!read.ok) return { response: await refuseQuery(deps, read.errors, { queryId, returnType }, auditor, requestBase64, log) };
 
   const max = deps.config.REGISTRY_MAX_RESULTS;
   const cap = returnType === RETURN_TYPE.leafClass ? max : max * OBJECT_REF_CAP_FACTOR;
@@ -61,29 +71,35 @@ export async function runStoredQuery(
   // times and keep one REPEATABLE READ transaction so that every step sees the same registry.
   const inSnapshot = <T>(work: (db: QueryDb) => Promise<T>): Promise<T> =>
     definition.oneStatement === true ? work(deps.db) : deps.db.transaction().setIsolationLevel("repeatable read").execute(work);
+  const failed = (err: unknown): Promise<OutgoingAdhocQueryResponse> => {
+    log?.error({ err, query: definition.name }, "ITI-18 failed");
+    const error = xdsError("XDSRegistryError", "the registry could not run the stored query", queryId);
+    return refuseQuery(deps, [error], { queryId, returnType, patientId: namedPatient }, auditor, requestBase64, log);
+  };
   try {
-    return await inSnapshot(async (tx) => {
+    return await inSnapshot(async (tx): Promise<StoredQueryAnswer> => {
       const found = await definition.run({ db: tx, access, fetchLimit: cap + 1, withLeaf }, read.params);
       const errors = resultErrors(definition, found, cap);
       const patientId = namedPatient ?? singlePatientOf(found);
       if (errors.length > 0) {
         await appendAuditRecord(tx, failureRecord(auditor, { queryId, returnType, patientId }, errors.map((e) => e.errorCode), requestBase64));
         log?.info({ query: definition.name, codes: errors.map((e) => e.errorCode) }, "ITI-18 refused");
-        return failureResponse(errors);
+        return { response: failureResponse(errors) };
       }
       const objects = await resultObjects(tx, found, returnType, home);
-      await appendAuditRecord(
-        tx,
-        auditor.record({ transaction: "ITI-18", outcome: "success", patientIds: [patientId], query: queryOf(queryId, requestBase64) }),
-      );
+      const record = auditor.record({ transaction: "ITI-18", outcome: "success", patientIds: [patientId], query: queryOf(queryId, requestBase64) });
       // debug: the SOAP endpoint already logs one line per request.
       log?.debug({ query: definition.name, returnType, results: objects.length }, "ITI-18 answered");
-      return successResponse(objects);
+      if (definition.oneStatement === true) {
+        // Nothing else is read: the answer is encoded while the row commits, and waits for it (StoredQueryAnswer).
+        const stored = appendAuditRecord(deps.db, record).then(() => undefined, failed);
+        return { response: successResponse(objects), stored };
+      }
+      await appendAuditRecord(tx, record);
+      return { response: successResponse(objects) };
     });
   } catch (err) {
-    log?.error({ err, query: definition.name }, "ITI-18 failed");
-    const error = xdsError("XDSRegistryError", "the registry could not run the stored query", queryId);
-    return refuseQuery(deps, [error], { queryId, returnType, patientId: namedPatient }, auditor, requestBase64, log);
+    return { response: await failed(err) };
   }
 }
 

@@ -51,7 +51,7 @@ export async function startAuditServer(config: AuditConfig, options: AuditServer
     jobQueue = await createJobQueue({ redisUrl: config.REDIS_URL, prefix: config.AUDIT_QUEUE_PREFIX, concurrency: config.AUDIT_QUEUE_CONCURRENCY, logger });
     const deps = { db: database.db, jobQueue, now };
     await scheduleAuditPartitions(jobQueue, { ...deps, logger });
-    defineRecordAuditEventJob(jobQueue, deps, options.deliveryRetry ?? AUDIT_DELIVERY);
+    defineRecordAuditEventJob(jobQueue, { ...deps, concurrency: config.AUDIT_QUEUE_CONCURRENCY }, options.deliveryRetry ?? AUDIT_DELIVERY);
     receivers = await startSyslogReceivers(config, { db: database.db, logger });
     if (config.AUDIT_FORWARD_URL !== undefined) {
       forwarder = createSyslogForwarder(config, { db: database.db, logger, fetchBatch: fetchStoredAuditBatch(database.db) });

@@ -68,6 +68,24 @@ describe.each(DATABASE_KINDS)("the audit store batcher on %s", (kind) => {
     expect(await batcher.store(next)).toBe(true);
   });
 
+  it("stores at once, without lingering, when every caller that can wait is waiting", async () => {
+    const batcher = createAuditStoreBatcher({ db: database.db, now, lingerMs: 60_000, callersAtMost: 3 });
+    const records = Array.from({ length: 3 }, () => auditRecord());
+    const started = performance.now();
+    expect(await Promise.all(records.map((r) => batcher.store(r)))).toEqual([true, true, true]);
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(new Set(await storedAt(records.map((r) => r.eventId))).size).toBe(1);
+  });
+
+  it("lingers for more records while fewer than callersAtMost wait", async () => {
+    const batcher = createAuditStoreBatcher({ db: database.db, now, lingerMs: 300, callersAtMost: 3 });
+    const records = Array.from({ length: 2 }, () => auditRecord());
+    const started = performance.now();
+    expect(await Promise.all(records.map((r) => batcher.store(r)))).toEqual([true, true]);
+    // Timers may fire a millisecond early.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   it("splits a backlog into transactions of at most maxBatch records", async () => {
     const batcher = createAuditStoreBatcher({ db: database.db, now, maxBatch: 4 });
     const records = Array.from({ length: 10 }, () => auditRecord());

@@ -10,6 +10,11 @@ export interface AuditStoreBatcherOptions {
   readonly maxBatch?: number;
   /** How long an idle batcher waits after a record for more before it opens a transaction. Default AUDIT_STORE_LINGER_MS. */
   readonly lingerMs?: number;
+  /**
+   * Most records that can wait at once (the jobs running at once, each waiting for its own): once that many wait,
+   * no more can come, and they are stored without lingering.
+   */
+  readonly callersAtMost?: number;
 }
 
 /** Stores the records of concurrent callers together (group commit). */
@@ -50,8 +55,10 @@ interface Waiting {
 export function createAuditStoreBatcher(options: AuditStoreBatcherOptions): AuditStoreBatcher {
   const maxBatch = options.maxBatch ?? AUDIT_STORE_MAX_BATCH;
   const lingerMs = options.lingerMs ?? AUDIT_STORE_LINGER_MS;
+  const full = Math.min(maxBatch, options.callersAtMost ?? maxBatch);
   const waiting: Waiting[] = [];
   let flushing = false;
+  let lingering: NodeJS.Timeout | undefined;
 
   const storeAlone = async (item: Waiting): Promise<void> => {
     try {
@@ -78,6 +85,9 @@ export function createAuditStoreBatcher(options: AuditStoreBatcherOptions): Audi
   };
 
   const flush = async (): Promise<void> => {
+    clearTimeout(lingering);
+    lingering = undefined;
+    if (flushing) return;
     flushing = true;
     try {
       while (waiting.length > 0) await storeBatch(waiting.splice(0, maxBatch));
@@ -90,8 +100,10 @@ export function createAuditStoreBatcher(options: AuditStoreBatcherOptions): Audi
     store(record) {
       return new Promise<boolean>((resolve, reject) => {
         waiting.push({ record, resolve, reject });
-        // The first record of an idle batcher waits lingerMs for the jobs taken right after it.
-        if (!flushing && waiting.length === 1) setTimeout(() => void flush(), lingerMs);
+        if (flushing) return;
+        // The first record of an idle batcher waits lingerMs for the jobs taken right after it, unless they all came.
+        if (waiting.length >= full) void flush();
+        else if (waiting.length === 1) lingering = setTimeout(() => void flush(), lingerMs);
       });
     },
   };

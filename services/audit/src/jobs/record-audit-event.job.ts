@@ -23,10 +23,10 @@ export interface DeliveryRetry {
  */
 export function defineRecordAuditEventJob(
   queue: JobQueue,
-  deps: { readonly db: Kysely<AuditDatabase>; readonly now: () => Date },
+  deps: { readonly db: Kysely<AuditDatabase>; readonly now: () => Date; readonly concurrency?: number },
   retry: DeliveryRetry = AUDIT_DELIVERY,
 ): JobType<RecordAuditEventJobPayload> {
-  const batcher = createAuditStoreBatcher(deps);
+  const batcher = createAuditStoreBatcher({ db: deps.db, now: deps.now, ...(deps.concurrency === undefined ? {} : { callersAtMost: deps.concurrency }) });
   return queue.define<RecordAuditEventJobPayload>({
     name: AUDIT_DELIVERY.jobName,
     attempts: retry.attempts,

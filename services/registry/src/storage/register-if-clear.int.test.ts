@@ -42,6 +42,15 @@ describe.each(DATABASE_KINDS)("register_if_clear, the one-round-trip ITI-42 regi
   const setsWithUniqueId = async (uniqueId: string | undefined): Promise<number> =>
     (await registry.db.selectFrom("submission_set").select("entry_uuid").where("unique_id", "=", uniqueId ?? "").execute()).length;
 
+  /** A known patient with one submission already registered through register_if_clear. */
+  async function patientWithFirstSubmission(): Promise<{ patient: string; first: ReturnType<typeof submission> }> {
+    const patient = newPatient();
+    await upsertPatient(registry.db, patient);
+    const first = submission(registry.db, patient);
+    expect(await registerIfClear(registry.db, first.clear(), first.statement)).toBe(true);
+    return { patient, first };
+  }
+
   beforeAll(async () => {
     registry = await startRegistry(kind);
   });
@@ -50,10 +59,7 @@ describe.each(DATABASE_KINDS)("register_if_clear, the one-round-trip ITI-42 regi
   });
 
   it("writes a submission that nothing in the registry refuses", async () => {
-    const patient = newPatient();
-    await upsertPatient(registry.db, patient);
-    const s = submission(registry.db, patient);
-    expect(await registerIfClear(registry.db, s.clear(), s.statement)).toBe(true);
+    const { patient, first: s } = await patientWithFirstSubmission();
     expect(await setsWithUniqueId(s.set.uniqueId)).toBe(1);
     const stored = await registry.db.selectFrom("document_entry").select(["patient_id", "status"]).where("entry_uuid", "=", s.entry.entryUuid).executeTakeFirst();
     expect(stored).toEqual({ patient_id: patient, status: OBJECT_STATUS.approved });
@@ -74,20 +80,14 @@ describe.each(DATABASE_KINDS)("register_if_clear, the one-round-trip ITI-42 regi
   });
 
   it("writes nothing when the submission set's uniqueId is taken (ITI TF-2b 3.42.4.1.3.3)", async () => {
-    const patient = newPatient();
-    await upsertPatient(registry.db, patient);
-    const first = submission(registry.db, patient);
-    expect(await registerIfClear(registry.db, first.clear(), first.statement)).toBe(true);
+    const { patient, first } = await patientWithFirstSubmission();
     const second = submission(registry.db, patient, { submissionSetUniqueId: first.set.uniqueId ?? "" });
     expect(await registerIfClear(registry.db, second.clear(), second.statement)).toBe(false);
     expect(await setsWithUniqueId(first.set.uniqueId)).toBe(1);
   });
 
   it("writes nothing for a document uniqueId registered with another hash, and writes one registered with the same hash", async () => {
-    const patient = newPatient();
-    await upsertPatient(registry.db, patient);
-    const first = submission(registry.db, patient);
-    expect(await registerIfClear(registry.db, first.clear(), first.statement)).toBe(true);
+    const { patient, first } = await patientWithFirstSubmission();
 
     const otherHash = submission(registry.db, patient, { entry: { uniqueId: first.entry.uniqueId ?? "", hash: "0".repeat(40) } });
     expect(await registerIfClear(registry.db, otherHash.clear(), otherHash.statement)).toBe(false);
@@ -100,10 +100,7 @@ describe.each(DATABASE_KINDS)("register_if_clear, the one-round-trip ITI-42 regi
   });
 
   it("writes nothing when an entryUUID the sender chose is already registered", async () => {
-    const patient = newPatient();
-    await upsertPatient(registry.db, patient);
-    const first = submission(registry.db, patient);
-    expect(await registerIfClear(registry.db, first.clear(), first.statement)).toBe(true);
+    const { patient, first } = await patientWithFirstSubmission();
     const second = submission(registry.db, patient);
     expect(await registerIfClear(registry.db, second.clear([second.set.entryUuid, first.entry.entryUuid]), second.statement)).toBe(false);
     expect(await setsWithUniqueId(second.set.uniqueId)).toBe(0);

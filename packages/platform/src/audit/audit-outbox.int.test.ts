@@ -7,7 +7,7 @@ import type { AuditDelivery, AuditDeliveryResult } from "./audit-delivery.js";
 import { appendAuditRecord, auditRecordInsert, countAuditOutbox } from "./audit-outbox.js";
 import { createAuditOutboxTable, type AuditOutboxDatabase } from "./audit-outbox.table.js";
 import { auditRecordForTest, roleMismatchRecord } from "./audit-record.testing.js";
-import { createAuditRelay } from "./audit-relay.js";
+import { AUDIT_RELAY_LINGER_MS, createAuditRelay } from "./audit-relay.js";
 import { invalidAuditRecords } from "./invalid-audit-records.js";
 import type { AuditRecord } from "@opendsp/atna";
 
@@ -181,6 +181,43 @@ describe.each(["postgres", "pglite"] as const)("audit outbox and relay on %s", (
       await waitFor(() => delivery.received.length === 1, 1000);
     } finally {
       await relay.close();
+    }
+  });
+});
+
+describe("audit relay batching on PostgreSQL", () => {
+  it("lets records committed during a pass wait the linger for the next pass, rather than running passes back to back", async () => {
+    const database = await openDatabase<AuditOutboxDatabase>({ url: pgTest.url });
+    await freshOutbox(database);
+    let started = 0;
+    const calls: { start: number; end: number; records: number }[] = [];
+    const slow: AuditDelivery = {
+      kind: "queue",
+      async deliver(records) {
+        started++;
+        const start = performance.now();
+        await sleep(150);
+        calls.push({ start, end: performance.now(), records: records.length });
+        return { outcome: "delivered" };
+      },
+      close: () => Promise.resolve(),
+    };
+    const relay = createAuditRelay({ db: database.db, databaseKind: "postgres", delivery: slow, logger, pollMs: 60_000 });
+    try {
+      await appendAuditRecord(database.db, auditRecordForTest());
+      relay.notify();
+      await waitFor(() => started === 1, 5000);
+      // Committed while the first pass delivers.
+      await appendAuditRecord(database.db, auditRecordForTest());
+      relay.notify();
+      await waitFor(() => calls.length === 2, 5000);
+      const [first, second] = calls;
+      expect([first?.records, second?.records]).toEqual([1, 1]);
+      // Timers may fire a few milliseconds early.
+      expect((second?.start ?? 0) - (first?.end ?? 0)).toBeGreaterThanOrEqual(AUDIT_RELAY_LINGER_MS - 20);
+    } finally {
+      await relay.close();
+      await database.close();
     }
   });
 });

@@ -52,10 +52,12 @@ interface Row {
 
 /**
  * How long a commit's notify waits before the relay's pass, so that a busy service relays in batches: each pass costs
- * a transaction on the outbox and a Redis round trip (an fsync of its append-only file), and the audit service stores
- * a batch in one transaction; 50 ms keeps that cost low per record while the trail is still current.
+ * a transaction on the outbox and a Redis round trip (an fsync of its append-only file), and a batch reaches the
+ * audit service as a burst its worker takes job after job, far cheaper per job than jobs trickling in one by one.
+ * bench:audit, cost of auditing to ITI-18 throughput: 22.5 % with 50 ms, 4.8-9.8 % with 500 ms (audit service CPU
+ * 0.60 -> 0.31 ms, Redis 0.38 -> 0.20 ms per query); 1000 ms gained nothing more. The trail stays within a second.
  */
-const NOTIFY_LINGER_MS = 50;
+export const AUDIT_RELAY_LINGER_MS = 500;
 
 /**
  * Moves the outbox to the audit service. Rows are read in the order they were written and locked with FOR UPDATE
@@ -153,8 +155,8 @@ export function createAuditRelay<DB>(options: AuditRelayOptions<DB>): AuditRelay
         do {
           wakeAgain = false;
           result = await runOnce();
-          // A full batch means more may be waiting; a wake-up during the pass means a new commit.
-        } while (!closed && failures === 0 && (result.delivered + result.heldAside >= batchSize || wakeAgain));
+          // A full batch means more may be waiting: a backlog goes out without pause.
+        } while (!closed && failures === 0 && result.delivered + result.heldAside >= batchSize);
       } catch (err) {
         failures++;
         log.warn({ err, failures }, "the audit outbox could not be read; the relay tries again");
@@ -162,7 +164,10 @@ export function createAuditRelay<DB>(options: AuditRelayOptions<DB>): AuditRelay
     })();
     void running.finally(() => {
       running = undefined;
-      schedule(nextDelayMs());
+      // Commits made during the pass wait the linger, as a first commit does: passes back to back would each carry
+      // only what committed during the one before, a few rows, at a transaction and a Redis round trip per pass.
+      schedule(wakeAgain && failures === 0 ? Math.min(AUDIT_RELAY_LINGER_MS, pollMs) : nextDelayMs());
+      wakeAgain = false;
     });
   }
 
@@ -173,7 +178,7 @@ export function createAuditRelay<DB>(options: AuditRelayOptions<DB>): AuditRelay
       if (closed || failures > 0) return;
       if (running) wakeAgain = true;
       // A short wait gathers the commits of concurrent requests into one batch; a pass already due sooner stays.
-      else if (timerDueAt > Date.now() + NOTIFY_LINGER_MS) schedule(NOTIFY_LINGER_MS);
+      else if (timerDueAt > Date.now() + AUDIT_RELAY_LINGER_MS) schedule(AUDIT_RELAY_LINGER_MS);
     },
     runOnce,
     async close(): Promise<void> {

@@ -59,12 +59,17 @@ export async function defineStatisticsJobs(
     },
   });
   await catchUp.every(catchUpMinutes * 60_000, {});
+  // The window whose recount this process has queued: its later registrations share that job, and asking the queue
+  // again for each of them (a Redis round trip per registration) would only be told so.
+  let queuedWindow: string | undefined;
   return {
     async afterRegistration(submissionSetUuid) {
       // The first registration of the window names the month; a window that spans a month's end (registration
       // times are the database's clock) also recounts the next month when it has statistics, else the catch-up does.
       const { jobId, delayMs } = statisticsWindow(clock(), windowMs);
+      if (jobId === queuedWindow) return;
       await afterRegistration.add({ submissionSetUuid }, { jobId, delayMs });
+      queuedWindow = jobId;
     },
     async catchUpNow() {
       await catchUp.add({});

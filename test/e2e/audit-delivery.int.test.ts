@@ -28,10 +28,26 @@ afterEach(async () => {
   auditDatabase = undefined;
 });
 
-/** Everything written before the run (the patient feed) is stored first, so the run's records can be counted apart. */
+/**
+ * Everything written before the run (the patient feed) is stored first, so the run's records can be counted apart.
+ * An empty outbox is not enough: a record the relay has handed to the queue may still be on its way to the store (the
+ * worker, the store's batch), so the count must also have stood still for a second.
+ */
 async function baseline(started: AuditTrailPlatform): Promise<AuditStoreCounts> {
   await waitFor(() => started.outboxes(), (o) => o.pending === 0, DELIVERED_WITHIN_MS, "the outboxes did not empty before the run");
-  return started.auditStore();
+  let last = await started.auditStore();
+  return waitFor(
+    async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const now = await started.auditStore();
+      const still = now.rows === last.rows;
+      last = now;
+      return { now, still };
+    },
+    (read) => read.still,
+    DELIVERED_WITHIN_MS,
+    "the audit store kept growing before the run",
+  ).then((read) => read.now);
 }
 
 /** Submits `count` documents one after the other, running `midway` after half of them; every submission must succeed. */

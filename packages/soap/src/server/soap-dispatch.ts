@@ -105,6 +105,8 @@ export async function dispatchSoapRequest(
         action,
       };
     }
+    // One turn of the event loop first, so that the work's own I/O (the audit insert) is on the wire while the
+    // answer is encoded; encoding right away would finish before the insert was even sent.
     if (handled.beforeSending) await new Promise((resolve) => setImmediate(resolve));
     let body = serializeSoapEnvelopeUtf8(answerOf(handled));
     const instead = await handled.beforeSending;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@opendsp/platform";
 import type { TestDatabase } from "@opendsp/testing";
+import { sql } from "kysely";
 import type { AuditDatabase } from "../storage/audit-database.js";
 import { auditRecord } from "../testing/audit-record.builder.js";
 import { DATABASE_KINDS, openTestAuditDatabase } from "../testing/audit-harness.js";
@@ -55,10 +56,16 @@ describe.each(DATABASE_KINDS)("the audit store batcher on %s", (kind) => {
 
   it("fails only the caller whose record the database refuses; the rest of its batch is stored", async () => {
     const batcher = createAuditStoreBatcher({ db: database.db, now, maxBatch: 50 });
-    // Passes the schema's pattern, but is no date: the database refuses the row, hence the whole first transaction.
-    const refused = auditRecord({ occurredAt: "2026-13-45T10:00:00Z" });
+    // A trigger refuses this record's row, hence the whole first transaction.
+    const refused = auditRecord();
+    await sql.raw(`CREATE FUNCTION refuse_audit_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit event refused'; END $$`).execute(database.db);
+    await sql
+      .raw(`CREATE TRIGGER refuse_audit_event BEFORE INSERT ON audit_event FOR EACH ROW WHEN (NEW.event_id = '${refused.eventId.toLowerCase()}') EXECUTE FUNCTION refuse_audit_event()`)
+      .execute(database.db);
     const good = Array.from({ length: 4 }, () => auditRecord());
-    const outcomes = await Promise.allSettled([good[0], refused, ...good.slice(1)].map((r) => batcher.store(r as typeof refused)));
+    const [first, ...rest] = good;
+    if (!first) throw new Error("no record");
+    const outcomes = await Promise.allSettled([first, refused, ...rest].map((r) => batcher.store(r)));
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
     expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: "AUDIT_STORE_UNAVAILABLE" });
     expect(await storedAt(good.map((r) => r.eventId))).toHaveLength(4);

@@ -1,5 +1,6 @@
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from "kysely";
 import type pg from "pg";
+import { isStalePlan, type StatementNames } from "./prepared-statements.js";
 
 /**
  * The pg pool as Kysely sees it, with every query sent in pg's callback form.
@@ -9,18 +10,21 @@ import type pg from "pg";
  * young-generation collections, so results piled up in the old generation: 26 full collections instead of 1, pauses
  * of 5-9 ms, twice the CPU per query (1.5 ms instead of 0.75 ms). The callback form of the same call, on the same
  * client, lets results die young. Cursors (streamed reads) go through unchanged.
+ *
+ * Statements that `names` names go as named statements, parsed and planned once per connection
+ * (prepared-statements.ts); without `names`, every statement goes unnamed.
  */
-export function callbackQueryPool(pool: pg.Pool): PostgresPool {
+export function callbackQueryPool(pool: pg.Pool, names?: StatementNames): PostgresPool {
   return {
     options: pool.options,
     async connect(): Promise<PostgresPoolClient> {
-      return poolClient(await pool.connect());
+      return poolClient(await pool.connect(), names);
     },
     end: () => pool.end(),
   };
 }
 
-function poolClient(client: pg.PoolClient): PostgresPoolClient {
+function poolClient(client: pg.PoolClient, names: StatementNames | undefined): PostgresPoolClient {
   // pg-pool listens for errors only on idle clients. A connection that dies while checked out (server restart,
   // network cut, terminated backend) makes pg emit 'error' on the client, which without a listener would end the
   // process; the query in flight is rejected by pg itself, so this listener only marks the client as broken, and
@@ -36,10 +40,19 @@ function poolClient(client: pg.PoolClient): PostgresPoolClient {
     if (typeof sqlOrCursor !== "string") {
       return (client.query as unknown as (cursor: PostgresCursor<R>) => PostgresCursor<R>)(sqlOrCursor);
     }
+    const name = names?.nameFor(sqlOrCursor);
+    const values = parameters ? [...parameters] : [];
     return new Promise((resolve, reject) => {
-      client.query(sqlOrCursor, parameters ? [...parameters] : [], (err, result) => {
-        if (err) reject(err);
-        else resolve(result as unknown as PostgresQueryResult<R>);
+      client.query(name === undefined ? { text: sqlOrCursor, values } : { name, text: sqlOrCursor, values }, (err: Error | null, result: unknown) => {
+        if (err) {
+          // The statements this connection prepared may all be stale: it is closed on release, and the other
+          // connections prepare under new names.
+          if (name !== undefined && isStalePlan(err)) {
+            names?.renew();
+            broken = true;
+          }
+          reject(err);
+        } else resolve(result as PostgresQueryResult<R>);
       });
     });
   }

@@ -3,11 +3,15 @@ import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
 import { AppError, messageOf } from "../errors/app-error.js";
 import { callbackQueryPool } from "./callback-query-pool.js";
+import { splitPrepareThreshold, statementNames } from "./prepared-statements.js";
 
 export type DatabaseKind = "postgres" | "pglite";
 
 export interface DatabaseOptions {
-  /** postgres://… for a real server; absent for the embedded PGlite. */
+  /**
+   * postgres://… for a real server; absent for the embedded PGlite. `prepareThreshold=N` in its query sets when
+   * repeated statements are prepared (prepared-statements.ts; 0: never).
+   */
   readonly url?: string | undefined;
   /** Folder of the embedded database; absent means in memory (tests). */
   readonly dataDir?: string | undefined;
@@ -28,11 +32,12 @@ export interface Database<DB> {
  */
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<Database<DB>> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+    const { url, threshold } = splitPrepareThreshold(options.url);
+    const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
     // An idle connection the server closes (restart, pg_terminate_backend) is emitted as an error on the pool; left
     // unhandled it would end the process. The pool drops that connection and the next query opens a new one.
     pool.on("error", (err) => options.onIdleConnectionError?.(err));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: callbackQueryPool(pool) }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: callbackQueryPool(pool, statementNames(threshold)) }) });
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   try {

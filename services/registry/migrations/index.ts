@@ -7,6 +7,7 @@ import * as statisticsRecountIndex from "./2026-12-06T0600-statistics-recount-in
 import * as registrationLookup from "./2026-12-06T0700-registration-lookup.js";
 import * as registerIfClear from "./2026-12-07T0400-register-if-clear.js";
 import * as lz4MetadataCompression from "./2026-12-08T0400-lz4-metadata-compression.js";
+import * as registerRowsIfClear from "./2026-12-09T0400-register-rows-if-clear.js";
 
 /** Every migration of the registry database, in order of their timestamped names. */
 export const REGISTRY_MIGRATIONS: MigrationSet = {
@@ -18,4 +19,5 @@ export const REGISTRY_MIGRATIONS: MigrationSet = {
   "2026-12-06T0700-registration-lookup": registrationLookup,
   "2026-12-07T0400-register-if-clear": registerIfClear,
   "2026-12-08T0400-lz4-metadata-compression": lz4MetadataCompression,
+  "2026-12-09T0400-register-rows-if-clear": registerRowsIfClear,
 };

@@ -24,6 +24,17 @@ export function checkedAuditRecord(record: AuditRecord): AuditRecord {
   }
 }
 
+/** The outbox row of one record, checked: for writers that insert it by other means than auditRecordInsert. */
+export interface AuditOutboxRow {
+  readonly event_id: string;
+  readonly record: string;
+}
+
+export function auditOutboxRow(record: AuditRecord): AuditOutboxRow {
+  const checked = checkedAuditRecord(record);
+  return { event_id: checked.eventId, record: JSON.stringify(checked) };
+}
+
 /**
  * The insert of one record into the outbox, for the caller to run inside the transaction of the change it records
  * (IHE ITI TF-1 9.1: the event is audited when it happens; the outbox makes the record and the change one commit).
@@ -32,9 +43,7 @@ export function auditRecordInsert(
   db: AuditOutboxDb,
   record: AuditRecord,
 ): InsertQueryBuilder<AuditOutboxDatabase, "audit_outbox", InsertResult> {
-  const checked = checkedAuditRecord(record);
-  const own = outboxOf(db);
-  return own.insertInto("audit_outbox").values({ event_id: checked.eventId, record: JSON.stringify(checked) });
+  return outboxOf(db).insertInto("audit_outbox").values(auditOutboxRow(record));
 }
 
 /** Writes one record now (in the caller's transaction when `db` is one). */

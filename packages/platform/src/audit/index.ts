@@ -1,5 +1,5 @@
 export { AUDIT_OUTBOX_TABLE, createAuditOutboxTable, dropAuditOutboxTable, type AuditOutboxDatabase, type AuditOutboxTable } from "./audit-outbox.table.js";
-export { appendAuditRecord, auditRecordInsert, checkedAuditRecord, countAuditOutbox, type AuditOutboxDb } from "./audit-outbox.js";
+export { appendAuditRecord, auditOutboxRow, auditRecordInsert, checkedAuditRecord, type AuditOutboxRow, countAuditOutbox, type AuditOutboxDb } from "./audit-outbox.js";
 export { AuditOutboxError, type AuditOutboxErrorCode } from "./audit-outbox-error.js";
 export type { AuditDelivery, AuditDeliveryResult, InvalidAuditRecord } from "./audit-delivery.js";
 export { createQueueAuditDelivery, type QueueAuditDeliveryOptions } from "./queue-audit-delivery.js";

@@ -132,7 +132,7 @@ function lockKeysOf(documentIds: readonly string[], packageIds: readonly string[
   return { keys: [...new Set([...documentIds, ...packageIds])].sort(), docs: [...new Set(documentIds)], packs: [...new Set(packageIds)] };
 }
 
-/** A submission's uniqueIds and hashes as register_if_clear checks them. */
+/** A submission's uniqueIds and hashes as register_rows_if_clear checks them. */
 export interface ClearRegistration {
   readonly patientId: string;
   readonly documents: readonly { readonly uniqueId: string; readonly hash: string | undefined }[];
@@ -142,14 +142,15 @@ export interface ClearRegistration {
 }
 
 /**
- * One round trip, in a transaction of its own: the registration_lookup locks and lookups, then `statement` (values
- * inlined) when nothing in the registry refuses the submission. True when it was written; false when nothing was.
+ * One round trip, in a transaction of its own: the registration_lookup locks and lookups, then the rows of
+ * `rowsJson` (registrationRowsJson) written when nothing in the registry refuses the submission. True when they were
+ * written; false when nothing was.
  */
-export async function registerIfClear(db: Kysely<RegistryDatabase>, r: ClearRegistration, statement: string): Promise<boolean> {
+export async function registerIfClear(db: Kysely<RegistryDatabase>, r: ClearRegistration, rowsJson: string): Promise<boolean> {
   const documentIds = r.documents.map((d) => d.uniqueId);
   // Compared as checkUniqueIds compares them: lower case, no hash as empty.
   const hashes = r.documents.map((d) => (d.hash ?? "").toLowerCase());
   const { keys, packs } = lockKeysOf(documentIds, r.packageUniqueIds);
-  const { rows } = await sql<{ registered: boolean }>`SELECT register_if_clear(${r.patientId}, ${keys}::text[], ${documentIds}::text[], ${hashes}::text[], ${packs}::text[], ${[...r.ownEntryUuids]}::text[], ${statement}) AS registered`.execute(db);
+  const { rows } = await sql<{ registered: boolean }>`SELECT register_rows_if_clear(${r.patientId}, ${keys}::text[], ${documentIds}::text[], ${hashes}::text[], ${packs}::text[], ${[...r.ownEntryUuids]}::text[], ${rowsJson}::jsonb) AS registered`.execute(db);
   return rows[0]?.registered === true;
 }

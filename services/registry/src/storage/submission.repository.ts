@@ -145,6 +145,26 @@ export function rowInserts(tx: Kysely<RegistryDatabase>, rows: SubmissionRows): 
 }
 
 /**
+ * The rows and the audit row of a registration as register_rows_if_clear takes them (migration 2026-12-09T0400): one
+ * JSON object, table name -> its rows, keys named as the columns; tables without rows are left out.
+ */
+export function registrationRowsJson(rows: SubmissionRows, audit: { readonly event_id: string; readonly record: string }): string {
+  const tables: Record<string, readonly object[]> = {
+    submission_set: rows.submissionSets,
+    submission_set_author: rows.submissionSetAuthors,
+    folder: rows.folders,
+    folder_code: rows.folderCodes,
+    document_entry: rows.documentEntries,
+    document_entry_code: rows.documentEntryCodes,
+    document_entry_author: rows.documentEntryAuthors,
+    document_entry_reference_id: rows.documentEntryReferenceIds,
+    association: rows.associations,
+    audit_outbox: [audit],
+  };
+  return JSON.stringify(Object.fromEntries(Object.entries(tables).filter(([, list]) => list.length > 0)));
+}
+
+/**
  * Runs data-modifying statements as one: all but the last become CTEs of the last (PostgreSQL runs data-modifying
  * WITH queries in one statement, with foreign keys checked at its end). One round trip instead of one per table
  * keeps a registration short.

@@ -100,8 +100,8 @@ const CLEAR_STATE: RegistryStateForRegistration = {
 
 /**
  * The plan of a submission that refers to no registered object, on the assumption that the registry's state
- * refuses none of it (active patient, uniqueIds and entryUUIDs free): register_if_clear checks that assumption and
- * writes in one round trip. Undefined when the submission refers to registered objects or is refused by itself.
+ * refuses none of it (active patient, uniqueIds and entryUUIDs free): register_rows_if_clear checks that assumption
+ * and writes in one round trip. Undefined when the submission refers to registered objects or is refused by itself.
  */
 export async function planAssumingClearState(
   md: XdsMetadata,

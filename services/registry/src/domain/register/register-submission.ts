@@ -11,14 +11,14 @@ import {
   type XdsError,
   type XdsMetadata,
 } from "@opendsp/ebxml";
-import { appendAuditRecord, auditRecordInsert, type Logger } from "@opendsp/platform";
+import { appendAuditRecord, auditOutboxRow, auditRecordInsert, type Logger } from "@opendsp/platform";
+import type { AuditRecord } from "@opendsp/atna";
 import { failureOf, type RegistryAuditor } from "../../audit/registry-audit-record.js";
 import { dtmKey } from "../../storage/dtm-key.js";
 import type { Compilable, Kysely } from "kysely";
-import { inlineStatement } from "../../storage/inline-statement.js";
 import type { RegistryDatabase } from "../../storage/registry-database.js";
 import { documentStatusUpdate, folderTouchUpdate, registerIfClear } from "../../storage/registry-lookup.repository.js";
-import { addSubmissionRows, asOneStatement, emptyRows, rowInserts, runAsOneStatement } from "../../storage/submission.repository.js";
+import { addSubmissionRows, emptyRows, registrationRowsJson, rowInserts, runAsOneStatement, type SubmissionRows } from "../../storage/submission.repository.js";
 import type { RegistryDeps } from "../../registry-deps.js";
 import { assignEntryUuids } from "./assign-entry-uuids.js";
 import { planAssumingClearState, planRegistration, type RegistrationPlan } from "./plan-registration.js";
@@ -86,8 +86,8 @@ export async function registerSubmission(
 
 /**
  * Most submissions refer to no registered object: then only the patient, the uniqueIds and the sender's entryUUIDs
- * can refuse them, and register_if_clear checks those and writes in one round trip instead of four (BEGIN, lookups,
- * writes, COMMIT). False when the submission needs the full registration: it refers to registered objects, is
+ * can refuse them, and register_rows_if_clear checks those and writes in one round trip instead of four (BEGIN,
+ * lookups, writes, COMMIT). False when the submission needs the full registration: it refers to registered objects, is
  * refused by itself, or the registry's state refuses it (nothing was written; the full registration names why).
  */
 async function registerAtOnce(
@@ -101,8 +101,6 @@ async function registerAtOnce(
   const planned = await planAssumingClearState(md, now, newlyAssigned);
   if (!planned) return false;
   const { plan, ids } = planned;
-  const statement = asOneStatement(registrationWrites(deps.db, plan, auditor));
-  if (!statement) return false;
   const registered = await registerIfClear(
     deps.db,
     {
@@ -111,28 +109,32 @@ async function registerAtOnce(
       packageUniqueIds: ids.packageUniqueIds,
       ownEntryUuids: ids.own,
     },
-    inlineStatement(statement.compile(deps.db)),
+    registrationRowsJson(registrationRows(plan), auditOutboxRow(registrationAudit(plan, auditor))),
   );
   if (registered) log.debug({ documents: plan.store.documentEntries.length, folders: plan.store.folders.length }, "ITI-42 registered");
   return registered;
 }
 
-/** The rows of a planned registration and its audit row, parents first. */
+/** The inserts of a planned registration's rows and of its audit row, parents first. */
 function registrationWrites(db: Kysely<RegistryDatabase>, plan: RegistrationPlan, auditor: RegistryAuditor): Compilable[] {
+  return [...rowInserts(db, registrationRows(plan)), auditRecordInsert(db, registrationAudit(plan, auditor))];
+}
+
+function registrationRows(plan: RegistrationPlan): SubmissionRows {
   const rows = emptyRows();
   addSubmissionRows(rows, plan.store);
-  // ITI TF-2b 3.42.5.1.2: the registry records the patient and the submission set; the entries are added for the access history.
-  const audit = auditRecordInsert(
-    db,
-    auditor.record({
-      transaction: "ITI-42",
-      outcome: "success",
-      patientIds: [plan.store.submissionSet.patientId],
-      submissionSetUniqueId: plan.store.submissionSet.uniqueId,
-      documents: plan.store.documentEntries.flatMap((d) => (d.uniqueId === undefined ? [] : [{ uniqueId: d.uniqueId }])),
-    }),
-  );
-  return [...rowInserts(db, rows), audit];
+  return rows;
+}
+
+/** ITI TF-2b 3.42.5.1.2: the registry records the patient and the submission set; the entries are added for the access history. */
+function registrationAudit(plan: RegistrationPlan, auditor: RegistryAuditor): AuditRecord {
+  return auditor.record({
+    transaction: "ITI-42",
+    outcome: "success",
+    patientIds: [plan.store.submissionSet.patientId],
+    submissionSetUniqueId: plan.store.submissionSet.uniqueId,
+    documents: plan.store.documentEntries.flatMap((d) => (d.uniqueId === undefined ? [] : [{ uniqueId: d.uniqueId }])),
+  });
 }
 
 /** Answers Failure with every error and records the refusal (its own audit row, nothing else written). */

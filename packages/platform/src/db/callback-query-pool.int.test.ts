@@ -52,6 +52,23 @@ describe("openDatabase on PostgreSQL (queries sent in pg's callback form)", () =
     expect(results.map((r) => r.rows[0]?.n)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
+  it("reuses an idle connection, and replaces one the server closes while it is idle", async () => {
+    const errors: Error[] = [];
+    const own = await openDatabase<Tables>({ url: server.url, maxConnections: 1, onIdleConnectionError: (err) => errors.push(err) });
+    try {
+      const first = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(own.db);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const same = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(own.db);
+      expect(same.rows[0]?.pid).toBe(first.rows[0]?.pid);
+      await sql`SELECT pg_terminate_backend(${first.rows[0]?.pid})`.execute(db);
+      await expect.poll(() => errors.length, { timeout: 5000 }).toBe(1);
+      const next = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(own.db);
+      expect(next.rows[0]?.pid).not.toBe(first.rows[0]?.pid);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("survives a connection that dies while checked out: the transaction fails, the pool serves on", async () => {
     const killed = db.transaction().execute(async (tx) => {
       const pid = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(tx);

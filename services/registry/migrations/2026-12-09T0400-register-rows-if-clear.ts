@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { up as createRegisterIfClear } from "./2026-12-07T0400-register-if-clear.js";
+import { createClearRegistrationFunction, up as createRegisterIfClear } from "./2026-12-07T0400-register-if-clear.js";
 
 /**
  * register_rows_if_clear replaces register_if_clear: the same checks (ITI TF-2b 3.42.4.1.3.3 and 3.42.4.1.3.5),
@@ -14,42 +14,11 @@ import { up as createRegisterIfClear } from "./2026-12-07T0400-register-if-clear
  * planned them again at every call, 8 % of the CPU time of a registration.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // One statement, sent as is: the function body holds semicolons, which runSqlScript would split at.
-  await sql
-    .raw(
-      `
-    CREATE FUNCTION register_rows_if_clear(
-      p_patient_id text, p_lock_keys text[], p_document_ids text[], p_document_hashes text[], p_package_ids text[],
-      p_entry_uuids text[], p_rows jsonb)
-    RETURNS boolean
-    LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
-    DECLARE
-      r record;
-      clear boolean := false;
-    BEGIN
-      -- The patient row comes first; no row at all means an unknown patient.
-      FOR r IN SELECT * FROM registration_lookup(p_patient_id, p_lock_keys, p_document_ids, p_package_ids) LOOP
-        IF r.found_kind = 'patient' THEN
-          clear := r.patient_status = 'active';
-        ELSIF r.found_kind = 'package' THEN
-          clear := false;
-        ELSIF r.found_kind = 'document' AND EXISTS (
-          SELECT 1 FROM unnest(p_document_ids, p_document_hashes) AS x(unique_id, hash)
-           WHERE x.unique_id = r.found_unique_id AND x.hash <> r.found_hash) THEN
-          clear := false;
-        END IF;
-      END LOOP;
-      IF NOT clear THEN
-        RETURN false;
-      END IF;
-      IF cardinality(p_entry_uuids) > 0 AND (
-           EXISTS (SELECT 1 FROM document_entry WHERE entry_uuid = ANY (p_entry_uuids))
-        OR EXISTS (SELECT 1 FROM submission_set WHERE entry_uuid = ANY (p_entry_uuids))
-        OR EXISTS (SELECT 1 FROM folder WHERE entry_uuid = ANY (p_entry_uuids))
-        OR EXISTS (SELECT 1 FROM association WHERE entry_uuid = ANY (p_entry_uuids))) THEN
-        RETURN false;
-      END IF;
-
+  await createClearRegistrationFunction(db, {
+    name: "register_rows_if_clear",
+    rowsParameter: "p_rows jsonb",
+    setting: "plan_cache_mode = force_generic_plan",
+    writes: `
       -- Parents first: foreign keys are checked at the end of each statement.
       INSERT INTO submission_set (entry_uuid, unique_id, patient_id, source_id, status, submission_time,
           submission_time_key, content_type_code, content_type_scheme, home_community_id, metadata, leaf_xml)
@@ -118,13 +87,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                  source_uuid text, target_uuid text, status text, metadata text, leaf_xml text);
       END IF;
       INSERT INTO audit_outbox (event_id, record)
-        SELECT event_id, record FROM jsonb_to_recordset(p_rows->'audit_outbox') AS x(event_id uuid, record text);
-      RETURN true;
-    END
-    $fn$
-    `,
-    )
-    .execute(db);
+        SELECT event_id, record FROM jsonb_to_recordset(p_rows->'audit_outbox') AS x(event_id uuid, record text);`,
+  });
   await sql.raw(`DROP FUNCTION register_if_clear(text, text[], text[], text[], text[], text[], text)`).execute(db);
 }
 

@@ -149,20 +149,25 @@ export function rowInserts(tx: Kysely<RegistryDatabase>, rows: SubmissionRows): 
  * JSON object, table name -> its rows, keys named as the columns; tables without rows are left out.
  */
 export function registrationRowsJson(rows: SubmissionRows, audit: { readonly event_id: string; readonly record: string }): string {
-  const tables: Record<string, readonly object[]> = {
-    submission_set: rows.submissionSets,
-    submission_set_author: rows.submissionSetAuthors,
-    folder: rows.folders,
-    folder_code: rows.folderCodes,
-    document_entry: rows.documentEntries,
-    document_entry_code: rows.documentEntryCodes,
-    document_entry_author: rows.documentEntryAuthors,
-    document_entry_reference_id: rows.documentEntryReferenceIds,
-    association: rows.associations,
-    audit_outbox: [audit],
-  };
-  return JSON.stringify(Object.fromEntries(Object.entries(tables).filter(([, list]) => list.length > 0)));
+  const tables: Record<string, readonly object[]> = { audit_outbox: [audit] };
+  for (const [field, table] of Object.entries(TABLE_OF) as [keyof SubmissionRows, string][]) {
+    if (rows[field].length > 0) tables[table] = rows[field];
+  }
+  return JSON.stringify(tables);
 }
+
+/** The table of each kind of row; a kind added to SubmissionRows must be named here (and written by the function). */
+const TABLE_OF: Readonly<Record<keyof SubmissionRows, keyof RegistryDatabase>> = {
+  submissionSets: "submission_set",
+  submissionSetAuthors: "submission_set_author",
+  folders: "folder",
+  folderCodes: "folder_code",
+  documentEntries: "document_entry",
+  documentEntryCodes: "document_entry_code",
+  documentEntryAuthors: "document_entry_author",
+  documentEntryReferenceIds: "document_entry_reference_id",
+  associations: "association",
+};
 
 /**
  * Runs data-modifying statements as one: all but the last become CTEs of the last (PostgreSQL runs data-modifying

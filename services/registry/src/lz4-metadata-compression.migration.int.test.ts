@@ -1,9 +1,7 @@
-import { migrateToLatest, openDatabase } from "@opendsp/platform";
-import { createPostgresTestDatabase } from "@opendsp/testing";
 import { sql, type Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
-import { REGISTRY_MIGRATIONS } from "../migrations/index.js";
 import * as lz4MetadataCompression from "../migrations/2026-12-08T0400-lz4-metadata-compression.js";
+import { withMigratedRegistryDatabase } from "./testing/migrated-registry-database.js";
 
 /** attcompression of the LeafClass XML and metadata columns: 'l' lz4, 'p' pglz, '' the server's default. */
 async function compressionOf(db: Kysely<unknown>): Promise<string[]> {
@@ -21,31 +19,21 @@ const all = (method: string): string[] =>
 
 describe("migration 2026-12-08T0400-lz4-metadata-compression", () => {
   it("compresses the LeafClass XML and metadata with lz4 on PostgreSQL, and down goes back to pglz", async () => {
-    const testDb = await createPostgresTestDatabase("opendsp_registry");
-    const database = await openDatabase<unknown>({ url: testDb.url });
-    try {
-      await migrateToLatest(database.db, REGISTRY_MIGRATIONS);
-      expect(await compressionOf(database.db)).toEqual(all("l"));
+    await withMigratedRegistryDatabase("postgres", async (db) => {
+      expect(await compressionOf(db)).toEqual(all("l"));
       // A value long enough to be compressed (past about 2 KB) is stored with lz4 from now on.
       await sql`INSERT INTO association (entry_uuid, association_type, source_uuid, target_uuid, status, metadata, leaf_xml)
-        VALUES ('urn:uuid:a', 'HasMember', 'urn:uuid:s', 'urn:uuid:t', 'Approved', '{}', repeat('<rim:Slot name="x"/>', 500))`.execute(database.db);
-      const stored = await sql<{ method: string }>`SELECT pg_column_compression(leaf_xml) AS method FROM association`.execute(database.db);
+        VALUES ('urn:uuid:a', 'HasMember', 'urn:uuid:s', 'urn:uuid:t', 'Approved', '{}', repeat('<rim:Slot name="x"/>', 500))`.execute(db);
+      const stored = await sql<{ method: string }>`SELECT pg_column_compression(leaf_xml) AS method FROM association`.execute(db);
       expect(stored.rows).toEqual([{ method: "lz4" }]);
-      await lz4MetadataCompression.down(database.db);
-      expect(await compressionOf(database.db)).toEqual(all("p"));
-    } finally {
-      await database.close();
-      await testDb.drop();
-    }
+      await lz4MetadataCompression.down(db);
+      expect(await compressionOf(db)).toEqual(all("p"));
+    });
   });
 
   it("leaves the embedded PGlite, built without lz4, on its default compression", async () => {
-    const database = await openDatabase<unknown>({});
-    try {
-      await migrateToLatest(database.db, REGISTRY_MIGRATIONS);
-      expect(await compressionOf(database.db)).toEqual(all(""));
-    } finally {
-      await database.close();
-    }
+    await withMigratedRegistryDatabase("pglite", async (db) => {
+      expect(await compressionOf(db)).toEqual(all(""));
+    });
   });
 });

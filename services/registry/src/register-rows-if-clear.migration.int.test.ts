@@ -1,9 +1,7 @@
-import { migrateToLatest, openDatabase } from "@opendsp/platform";
-import { createPostgresTestDatabase } from "@opendsp/testing";
 import { sql, type Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
-import { REGISTRY_MIGRATIONS } from "../migrations/index.js";
 import * as registerRowsIfClear from "../migrations/2026-12-09T0400-register-rows-if-clear.js";
+import { withMigratedRegistryDatabase } from "./testing/migrated-registry-database.js";
 
 /** The registration functions the database holds, with their settings. */
 async function registrationFunctions(db: Kysely<unknown>): Promise<string[]> {
@@ -15,18 +13,12 @@ async function registrationFunctions(db: Kysely<unknown>): Promise<string[]> {
 
 describe("migration 2026-12-09T0400-register-rows-if-clear", () => {
   it("replaces register_if_clear by register_rows_if_clear, with generic plans, and down brings it back", async () => {
-    const testDb = await createPostgresTestDatabase("opendsp_registry");
-    const database = await openDatabase<unknown>({ url: testDb.url });
-    try {
-      await migrateToLatest(database.db, REGISTRY_MIGRATIONS);
-      expect(await registrationFunctions(database.db)).toEqual(["register_rows_if_clear plan_cache_mode=force_generic_plan"]);
-      await registerRowsIfClear.down(database.db);
-      expect(await registrationFunctions(database.db)).toEqual(["register_if_clear standard_conforming_strings=on"]);
-      await registerRowsIfClear.up(database.db);
-      expect(await registrationFunctions(database.db)).toEqual(["register_rows_if_clear plan_cache_mode=force_generic_plan"]);
-    } finally {
-      await database.close();
-      await testDb.drop();
-    }
+    await withMigratedRegistryDatabase("postgres", async (db) => {
+      expect(await registrationFunctions(db)).toEqual(["register_rows_if_clear plan_cache_mode=force_generic_plan"]);
+      await registerRowsIfClear.down(db);
+      expect(await registrationFunctions(db)).toEqual(["register_if_clear standard_conforming_strings=on"]);
+      await registerRowsIfClear.up(db);
+      expect(await registrationFunctions(db)).toEqual(["register_rows_if_clear plan_cache_mode=force_generic_plan"]);
+    });
   });
 });

@@ -1,15 +1,23 @@
 import { sql, type Kysely } from "kysely";
 import { createPostgresTestDatabase, type TestDatabase } from "@opendsp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "./database.js";
+import { openDatabase } from "./database.js";
 
 interface Tables {
   note: { id: number; body: string };
 }
 
-/** One connection, so that the statements it prepared are the ones pg_prepared_statements lists. */
-async function openOneConnection(url: string): Promise<Database<Tables>> {
-  return openDatabase<Tables>({ url, maxConnections: 1 });
+/**
+ * Runs `work` on a database of one connection, closed afterwards: the statements it prepared are then the ones
+ * pg_prepared_statements lists.
+ */
+async function onOneConnection(url: string, work: (db: Kysely<Tables>) => Promise<void>): Promise<void> {
+  const database = await openDatabase<Tables>({ url, maxConnections: 1 });
+  try {
+    await work(database.db);
+  } finally {
+    await database.close();
+  }
 }
 
 function bodyOf(db: Kysely<Tables>, id: number) {
@@ -27,10 +35,10 @@ describe("prepared statements on PostgreSQL (prepareThreshold in DATABASE_URL)",
 
   beforeAll(async () => {
     server = await createPostgresTestDatabase("opendsp_test_prepared");
-    const setup = await openOneConnection(server.url);
-    await sql`CREATE TABLE note (id integer PRIMARY KEY, body text NOT NULL)`.execute(setup.db);
-    await setup.db.insertInto("note").values([{ id: 1, body: "Lettre de sortie" }, { id: 2, body: "Résultat" }]).execute();
-    await setup.close();
+    await onOneConnection(server.url, async (db) => {
+      await sql`CREATE TABLE note (id integer PRIMARY KEY, body text NOT NULL)`.execute(db);
+      await db.insertInto("note").values([{ id: 1, body: "Lettre de sortie" }, { id: 2, body: "Résultat" }]).execute();
+    });
   });
 
   afterAll(async () => {
@@ -38,64 +46,58 @@ describe("prepared statements on PostgreSQL (prepareThreshold in DATABASE_URL)",
   });
 
   it("prepares a statement on the connection at its 5th execution and answers from it with each run's values", async () => {
-    const database = await openOneConnection(server.url);
-    try {
-      const text = bodyOf(database.db, 1).compile().sql;
-      for (let i = 0; i < 4; i++) await bodyOf(database.db, 1).execute();
-      expect(await preparedTexts(database.db)).not.toContain(text);
-      expect(await bodyOf(database.db, 1).execute()).toEqual([{ body: "Lettre de sortie" }]);
-      expect(await preparedTexts(database.db)).toContain(text);
-      expect(await bodyOf(database.db, 2).execute()).toEqual([{ body: "Résultat" }]);
-      expect(await bodyOf(database.db, 3).execute()).toEqual([]);
-    } finally {
-      await database.close();
-    }
+    await onOneConnection(server.url, async (db) => {
+      const text = bodyOf(db, 1).compile().sql;
+      for (let i = 0; i < 4; i++) await bodyOf(db, 1).execute();
+      expect(await preparedTexts(db)).not.toContain(text);
+      expect(await bodyOf(db, 1).execute()).toEqual([{ body: "Lettre de sortie" }]);
+      expect(await preparedTexts(db)).toContain(text);
+      expect(await bodyOf(db, 2).execute()).toEqual([{ body: "Résultat" }]);
+      expect(await bodyOf(db, 3).execute()).toEqual([]);
+    });
   });
 
   it("prepares nothing with prepareThreshold=0", async () => {
     const url = new URL(server.url);
     url.searchParams.set("prepareThreshold", "0");
-    const database = await openOneConnection(url.toString());
-    try {
-      for (let i = 0; i < 10; i++) expect(await bodyOf(database.db, 2).execute()).toEqual([{ body: "Résultat" }]);
-      expect(await preparedTexts(database.db)).toEqual([]);
-    } finally {
-      await database.close();
-    }
+    await onOneConnection(url.toString(), async (db) => {
+      for (let i = 0; i < 10; i++) expect(await bodyOf(db, 2).execute()).toEqual([{ body: "Résultat" }]);
+      expect(await preparedTexts(db)).toEqual([]);
+    });
   });
 
   it("keeps a prepared write inside a transaction all-or-nothing", async () => {
-    const database = await openOneConnection(server.url);
-    try {
-      for (let id = 10; id < 16; id++) await database.db.insertInto("note").values({ id, body: "prepared insert" }).execute();
-      await expect(
-        database.db.transaction().execute(async (tx) => {
-          await tx.insertInto("note").values({ id: 20, body: "rolled back" }).execute();
-          await tx.insertInto("note").values({ id: 10, body: "duplicate key" }).execute();
-        }),
-      ).rejects.toMatchObject({ code: "23505" });
-      expect(await bodyOf(database.db, 20).execute()).toEqual([]);
-      await database.db.insertInto("note").values({ id: 21, body: "after the rollback" }).execute();
-      expect(await bodyOf(database.db, 21).execute()).toEqual([{ body: "after the rollback" }]);
-    } finally {
-      await database.db.deleteFrom("note").where("id", ">=", 10).execute();
-      await database.close();
-    }
+    await onOneConnection(server.url, async (db) => {
+      try {
+        for (let id = 10; id < 16; id++) await db.insertInto("note").values({ id, body: "prepared insert" }).execute();
+        await expect(
+          db.transaction().execute(async (tx) => {
+            await tx.insertInto("note").values({ id: 20, body: "rolled back" }).execute();
+            await tx.insertInto("note").values({ id: 10, body: "duplicate key" }).execute();
+          }),
+        ).rejects.toMatchObject({ code: "23505" });
+        expect(await bodyOf(db, 20).execute()).toEqual([]);
+        await db.insertInto("note").values({ id: 21, body: "after the rollback" }).execute();
+        expect(await bodyOf(db, 21).execute()).toEqual([{ body: "after the rollback" }]);
+      } finally {
+        await db.deleteFrom("note").where("id", ">=", 10).execute();
+      }
+    });
   });
 
   it("fails one query when a column changes type under its prepared statement, then prepares it afresh", async () => {
-    const database = await openOneConnection(server.url);
-    try {
-      const text = bodyOf(database.db, 1).compile().sql;
-      for (let i = 0; i < 6; i++) await bodyOf(database.db, 1).execute();
-      await sql`ALTER TABLE note ALTER COLUMN body TYPE varchar(200)`.execute(database.db);
-      await expect(bodyOf(database.db, 1).execute()).rejects.toMatchObject({ code: "0A000" });
-      // That connection was closed: the next ones run on a new connection and prepare under a new name.
-      for (let i = 0; i < 6; i++) expect(await bodyOf(database.db, 1).execute()).toEqual([{ body: "Lettre de sortie" }]);
-      expect(await preparedTexts(database.db)).toEqual([text]);
-    } finally {
-      await sql`ALTER TABLE note ALTER COLUMN body TYPE text`.execute(database.db).catch(() => undefined);
-      await database.close();
-    }
+    await onOneConnection(server.url, async (db) => {
+      try {
+        const text = bodyOf(db, 1).compile().sql;
+        for (let i = 0; i < 6; i++) await bodyOf(db, 1).execute();
+        await sql`ALTER TABLE note ALTER COLUMN body TYPE varchar(200)`.execute(db);
+        await expect(bodyOf(db, 1).execute()).rejects.toMatchObject({ code: "0A000" });
+        // That connection was closed: the next ones run on a new connection and prepare under a new name.
+        for (let i = 0; i < 6; i++) expect(await bodyOf(db, 1).execute()).toEqual([{ body: "Lettre de sortie" }]);
+        expect(await preparedTexts(db)).toEqual([text]);
+      } finally {
+        await sql`ALTER TABLE note ALTER COLUMN body TYPE text`.execute(db).catch(() => undefined);
+      }
+    });
   });
 });

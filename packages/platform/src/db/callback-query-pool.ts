@@ -40,19 +40,30 @@ function poolClient(client: pg.PoolClient, names: StatementNames | undefined): P
     if (typeof sqlOrCursor !== "string") {
       return (client.query as unknown as (cursor: PostgresCursor<R>) => PostgresCursor<R>)(sqlOrCursor);
     }
-    const name = names?.nameFor(sqlOrCursor);
+    const text = sqlOrCursor;
+    const name = names?.nameFor(text);
     const values = parameters ? [...parameters] : [];
+    // Outside a transaction block the statement runs in an implicit transaction of its own (status "I" before it).
+    const standalone = client.getTransactionStatus() === "I";
     return new Promise((resolve, reject) => {
-      client.query(name === undefined ? { text: sqlOrCursor, values } : { name, text: sqlOrCursor, values }, (err: Error | null, result: unknown) => {
-        if (err) {
+      const settle = (err: Error | null, result: unknown): void => {
+        if (err) reject(err);
+        else resolve(result as PostgresQueryResult<R>);
+      };
+      client.query(name === undefined ? { text, values } : { name, text, values }, (err: Error | null, result: unknown) => {
+        if (err && name !== undefined && isStalePlan(err)) {
           // The statements this connection prepared may all be stale: it is closed on release, and the other
           // connections prepare under new names.
-          if (name !== undefined && isStalePlan(err)) {
-            names?.renew();
-            broken = true;
+          names?.renew();
+          broken = true;
+          // The server refuses a stale plan before running it, so a statement of its own changed nothing and is
+          // sent again, unnamed. In a transaction block the refusal has aborted the transaction: the caller sees it.
+          if (standalone) {
+            client.query({ text, values }, settle);
+            return;
           }
-          reject(err);
-        } else resolve(result as PostgresQueryResult<R>);
+        }
+        settle(err, result);
       });
     });
   }

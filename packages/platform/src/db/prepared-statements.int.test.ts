@@ -85,17 +85,39 @@ describe("prepared statements on PostgreSQL (prepareThreshold in DATABASE_URL)",
     });
   });
 
-  it("fails one query when a column changes type under its prepared statement, then prepares it afresh", async () => {
+  it("answers a statement of its own again, unnamed, when a column changes type under its prepared statement", async () => {
     await onOneConnection(server.url, async (db) => {
       try {
         const text = bodyOf(db, 1).compile().sql;
         for (let i = 0; i < 6; i++) await bodyOf(db, 1).execute();
         await sql`ALTER TABLE note ALTER COLUMN body TYPE varchar(200)`.execute(db);
-        await expect(bodyOf(db, 1).execute()).rejects.toMatchObject({ code: "0A000" });
+        expect(await bodyOf(db, 1).execute()).toEqual([{ body: "Lettre de sortie" }]);
         // That connection was closed: the next ones run on a new connection and prepare under a new name.
         for (let i = 0; i < 6; i++) expect(await bodyOf(db, 1).execute()).toEqual([{ body: "Lettre de sortie" }]);
         expect(await preparedTexts(db)).toEqual([text]);
       } finally {
+        await sql`ALTER TABLE note ALTER COLUMN body TYPE text`.execute(db).catch(() => undefined);
+      }
+    });
+  });
+
+  it("fails the transaction whose prepared statement went stale, then prepares the statement afresh", async () => {
+    await onOneConnection(server.url, async (db) => {
+      try {
+        const text = bodyOf(db, 2).compile().sql;
+        for (let i = 0; i < 6; i++) await bodyOf(db, 2).execute();
+        await sql`ALTER TABLE note ALTER COLUMN body TYPE varchar(200)`.execute(db);
+        await expect(
+          db.transaction().execute(async (tx) => {
+            await tx.insertInto("note").values({ id: 30, body: "in the failed transaction" }).execute();
+            await bodyOf(tx, 2).execute();
+          }),
+        ).rejects.toMatchObject({ code: "0A000" });
+        expect(await bodyOf(db, 30).execute()).toEqual([]);
+        for (let i = 0; i < 6; i++) expect(await bodyOf(db, 2).execute()).toEqual([{ body: "Résultat" }]);
+        expect(await preparedTexts(db)).toEqual([text]);
+      } finally {
+        await db.deleteFrom("note").where("id", ">=", 30).execute();
         await sql`ALTER TABLE note ALTER COLUMN body TYPE text`.execute(db).catch(() => undefined);
       }
     });

@@ -30,6 +30,23 @@ async function preparedTexts(db: Kysely<Tables>): Promise<string[]> {
   return rows.map((r) => r.statement);
 }
 
+/** Prepares the read of note `id`, changes the type of the column it returns, runs `work`, then restores the type. */
+async function afterTypeChange(db: Kysely<Tables>, id: number, work: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < 6; i++) await bodyOf(db, id).execute();
+  await sql`ALTER TABLE note ALTER COLUMN body TYPE varchar(200)`.execute(db);
+  try {
+    await work();
+  } finally {
+    await sql`ALTER TABLE note ALTER COLUMN body TYPE text`.execute(db).catch(() => undefined);
+  }
+}
+
+/** The connection that met the stale statement was closed: the read runs on a new one and is prepared under a new name. */
+async function expectPreparedAfresh(db: Kysely<Tables>, id: number, body: string): Promise<void> {
+  for (let i = 0; i < 6; i++) expect(await bodyOf(db, id).execute()).toEqual([{ body }]);
+  expect(await preparedTexts(db)).toEqual([bodyOf(db, id).compile().sql]);
+}
+
 describe("prepared statements on PostgreSQL (prepareThreshold in DATABASE_URL)", () => {
   let server: TestDatabase;
 
@@ -87,38 +104,28 @@ describe("prepared statements on PostgreSQL (prepareThreshold in DATABASE_URL)",
 
   it("answers a statement of its own again, unnamed, when a column changes type under its prepared statement", async () => {
     await onOneConnection(server.url, async (db) => {
-      try {
-        const text = bodyOf(db, 1).compile().sql;
-        for (let i = 0; i < 6; i++) await bodyOf(db, 1).execute();
-        await sql`ALTER TABLE note ALTER COLUMN body TYPE varchar(200)`.execute(db);
+      await afterTypeChange(db, 1, async () => {
         expect(await bodyOf(db, 1).execute()).toEqual([{ body: "Lettre de sortie" }]);
-        // That connection was closed: the next ones run on a new connection and prepare under a new name.
-        for (let i = 0; i < 6; i++) expect(await bodyOf(db, 1).execute()).toEqual([{ body: "Lettre de sortie" }]);
-        expect(await preparedTexts(db)).toEqual([text]);
-      } finally {
-        await sql`ALTER TABLE note ALTER COLUMN body TYPE text`.execute(db).catch(() => undefined);
-      }
+        await expectPreparedAfresh(db, 1, "Lettre de sortie");
+      });
     });
   });
 
   it("fails the transaction whose prepared statement went stale, then prepares the statement afresh", async () => {
     await onOneConnection(server.url, async (db) => {
       try {
-        const text = bodyOf(db, 2).compile().sql;
-        for (let i = 0; i < 6; i++) await bodyOf(db, 2).execute();
-        await sql`ALTER TABLE note ALTER COLUMN body TYPE varchar(200)`.execute(db);
-        await expect(
-          db.transaction().execute(async (tx) => {
-            await tx.insertInto("note").values({ id: 30, body: "in the failed transaction" }).execute();
-            await bodyOf(tx, 2).execute();
-          }),
-        ).rejects.toMatchObject({ code: "0A000" });
-        expect(await bodyOf(db, 30).execute()).toEqual([]);
-        for (let i = 0; i < 6; i++) expect(await bodyOf(db, 2).execute()).toEqual([{ body: "Résultat" }]);
-        expect(await preparedTexts(db)).toEqual([text]);
+        await afterTypeChange(db, 2, async () => {
+          await expect(
+            db.transaction().execute(async (tx) => {
+              await tx.insertInto("note").values({ id: 30, body: "in the failed transaction" }).execute();
+              await bodyOf(tx, 2).execute();
+            }),
+          ).rejects.toMatchObject({ code: "0A000" });
+          expect(await bodyOf(db, 30).execute()).toEqual([]);
+          await expectPreparedAfresh(db, 2, "Résultat");
+        });
       } finally {
         await db.deleteFrom("note").where("id", ">=", 30).execute();
-        await sql`ALTER TABLE note ALTER COLUMN body TYPE text`.execute(db).catch(() => undefined);
       }
     });
   });

@@ -296,7 +296,10 @@ async function main(): Promise<void> {
     console.log(`    ${cpu(iti42Cpu, SUBMISSIONS)}  | raw SQL: PostgreSQL ${f(rawCpu.postgres / SUBMISSIONS)} ms`);
     console.log(`  FindDocuments (${found} documents, LeafClass), after ${LATENCY_WARMUP} untimed: p50 ${f(soapLatency.p50)} ms, p99 ${f(soapLatency.p99)} ms  | raw SQL: p50 ${f(sqlLatency.p50)} ms, p99 ${f(sqlLatency.p99)} ms  (target p99 <= 10 ms and <= 1.5 x SQL: ${f(soapLatency.p99 / sqlLatency.p99)} x)`);
     console.log(`    ${cpu(soapCpu, QUERIES)}  | raw SQL: PostgreSQL ${f(sqlCpu.postgres / QUERIES)} ms`);
-    console.log(`    raw SQL + committed audit row: p50 ${f(auditedSqlLatency.p50)} ms, p99 ${f(auditedSqlLatency.p99)} ms, PostgreSQL ${f(auditedSqlCpu.postgres / QUERIES)} ms CPU/query`);
+    // The floor's own ratio to the target's baseline: the registry runs the same two steps one after the other (the
+    // audit row's outcome is known once the read is done), so where it passes 1.5 the target is missed before any
+    // HTTP or XML work.
+    console.log(`    raw SQL + committed audit row: p50 ${f(auditedSqlLatency.p50)} ms, p99 ${f(auditedSqlLatency.p99)} ms (${f(auditedSqlLatency.p99 / sqlLatency.p99)} x SQL), PostgreSQL ${f(auditedSqlCpu.postgres / QUERIES)} ms CPU/query`);
     for (const c of connections) c.close();
   } finally {
     closeConnections();
